@@ -1,0 +1,337 @@
+// Package ledgerbench is an open-loop load test of the settlement ledger: it
+// offers milestone releases (3–5 postings each, every one crediting the hot
+// platform-fee account) at a fixed or Poisson arrival rate, whatever the ledger
+// manages, and measures each release's latency from its intended send time, so
+// a slow ledger cannot hide its queueing by slowing the generator down
+// (coordinated omission).
+package ledgerbench
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/techmarket-org/techmarket/internal/domain"
+	"github.com/techmarket-org/techmarket/internal/ledger"
+	"github.com/techmarket-org/techmarket/internal/store"
+)
+
+// Options describe one run.
+type Options struct {
+	Rate        float64       // offered settlements per second
+	Duration    time.Duration // how long to offer load
+	Arrival     string        // "fixed" (evenly spaced) or "poisson"
+	Ledger      ledger.Config // engine tuning; zero picks the defaults
+	Seed        uint64
+	MaxInFlight int // requests outstanding beyond this are counted as dropped (default 10,000)
+	// MilestonesPerContract sets how many releases share one escrow account (default 20).
+	MilestonesPerContract int
+	Log                   func(format string, args ...any)
+}
+
+// Latency summarises a latency distribution in milliseconds.
+type Latency struct {
+	P50  float64 `json:"p50_ms"`
+	P90  float64 `json:"p90_ms"`
+	P99  float64 `json:"p99_ms"`
+	P999 float64 `json:"p999_ms"`
+	Max  float64 `json:"max_ms"`
+}
+
+// Report is the outcome of a run.
+type Report struct {
+	Engine          string  `json:"engine"`
+	Arrival         string  `json:"arrival"`
+	Committers      int     `json:"committers"`
+	HotShards       int     `json:"hot_shards"`
+	MaxBatch        int     `json:"max_batch"`
+	DurationSeconds float64 `json:"duration_s"`
+	Contracts       int     `json:"contracts"`
+	Offered         int     `json:"offered"`
+	OfferedRate     float64 `json:"offered_per_s"`
+	Accepted        int     `json:"accepted"`
+	AcceptedRate    float64 `json:"accepted_per_s"` // successful releases ÷ time until the last one completed
+	Errors          int     `json:"errors"`
+	Dropped         int     `json:"dropped"`
+	Postings        int     `json:"postings"`
+	PostingsPerTx   float64 `json:"postings_per_tx"`
+	Latency         Latency `json:"latency"`
+	// P99BySecond is the p99 latency (ms) of the releases due in each second of
+	// the run, to tell a steady tail from a stall.
+	P99BySecond  []float64    `json:"p99_by_second_ms"`
+	Stats        ledger.Stats `json:"engine_stats"`
+	AvgBatch     float64      `json:"avg_batch"`
+	BytesPerTx   float64      `json:"bytes_per_tx,omitempty"` // PostgreSQL: transactions + postings tables and indexes
+	Violations   int          `json:"invariant_violations"`
+	SetupSeconds float64      `json:"setup_s"`
+	// CPU spent while the load ran: this process (ledger and load generator) and
+	// the PostgreSQL backends serving it, and both per accepted settlement.
+	GoCPUSeconds float64       `json:"go_cpu_s"`
+	PGCPUSeconds float64       `json:"pg_cpu_s,omitempty"`
+	CPUPerTxUS   float64       `json:"cpu_us_per_tx"`
+	FirstErrors  []string      `json:"first_errors,omitempty"`
+	Elapsed      time.Duration `json:"-"`
+}
+
+// Run sets up contracts on db (which must be empty and migrated), offers the
+// load and verifies the ledger's invariants afterwards.
+func Run(ctx context.Context, db *store.DB, o Options) (Report, error) {
+	if o.Rate <= 0 || o.Duration <= 0 {
+		return Report{}, fmt.Errorf("rate and duration must be positive")
+	}
+	if o.Arrival == "" {
+		o.Arrival = "fixed"
+	}
+	if o.Arrival != "fixed" && o.Arrival != "poisson" {
+		return Report{}, fmt.Errorf("arrival must be fixed or poisson")
+	}
+	if o.MaxInFlight <= 0 {
+		o.MaxInFlight = 10000
+	}
+	if o.MilestonesPerContract <= 0 {
+		o.MilestonesPerContract = 20
+	}
+	if o.Log == nil {
+		o.Log = func(string, ...any) {}
+	}
+	svc := ledger.New(db, o.Ledger)
+	defer svc.Close()
+	cfg := svc.Config()
+	rep := Report{Engine: db.Dialect().String(), Arrival: o.Arrival, Committers: cfg.Committers, HotShards: cfg.HotShards,
+		MaxBatch: cfg.MaxBatch}
+
+	total := int(math.Ceil(o.Rate*o.Duration.Seconds()*1.05)) + 100
+	setupStart := time.Now()
+	work, contracts, err := setup(ctx, svc, total, o.MilestonesPerContract, o.Log)
+	if err != nil {
+		return rep, fmt.Errorf("setup: %w", err)
+	}
+	rep.Contracts = contracts
+	rep.SetupSeconds = time.Since(setupStart).Seconds()
+	rng := rand.New(rand.NewPCG(o.Seed, 7))
+	rng.Shuffle(len(work), func(i, j int) { work[i], work[j] = work[j], work[i] })
+	before := svc.Stats()
+	o.Log("setup: %d contracts, %d releases ready in %.1fs; offering %.0f/s for %s", contracts, len(work), rep.SetupSeconds, o.Rate, o.Duration)
+
+	var (
+		mu        sync.Mutex
+		lat       []time.Duration
+		bySecond  = make([][]time.Duration, int(math.Ceil(o.Duration.Seconds())))
+		firstErrs []string
+		lastDone  atomic.Int64
+		inFlight  atomic.Int64
+		errs      atomic.Int64
+		postings  atomic.Int64
+		wg        sync.WaitGroup
+	)
+	lat = make([]time.Duration, 0, total)
+	cpuBefore := sampleCPU(ctx, db)
+	start := time.Now()
+	next := start
+	sent, dropped := 0, 0
+	for i := 0; ; i++ {
+		if o.Arrival == "poisson" {
+			next = next.Add(time.Duration(rng.ExpFloat64() / o.Rate * float64(time.Second)))
+		} else {
+			next = start.Add(time.Duration(float64(i) / o.Rate * float64(time.Second)))
+		}
+		if next.Sub(start) >= o.Duration || sent >= len(work) {
+			break
+		}
+		if d := time.Until(next); d > 0 {
+			time.Sleep(d)
+		}
+		if inFlight.Load() >= int64(o.MaxInFlight) {
+			dropped++
+			continue
+		}
+		w := work[sent]
+		sent++
+		intended := next
+		inFlight.Add(1)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer inFlight.Add(-1)
+			t, err := svc.AcceptMilestone(ctx, w.buyer, w.key, ledger.AcceptInput{ContractID: w.contract, Seq: w.seq})
+			done := time.Now()
+			for {
+				prev := lastDone.Load()
+				if done.UnixNano() <= prev || lastDone.CompareAndSwap(prev, done.UnixNano()) {
+					break
+				}
+			}
+			if err != nil {
+				errs.Add(1)
+				mu.Lock()
+				if len(firstErrs) < 5 {
+					firstErrs = append(firstErrs, err.Error())
+				}
+				mu.Unlock()
+				return
+			}
+			postings.Add(int64(len(t.Postings)))
+			mu.Lock()
+			lat = append(lat, done.Sub(intended))
+			if sec := int(intended.Sub(start) / time.Second); sec < len(bySecond) {
+				bySecond[sec] = append(bySecond[sec], done.Sub(intended))
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	rep.Elapsed = time.Since(start)
+	rep.GoCPUSeconds, rep.PGCPUSeconds = cpuBetween(cpuBefore, sampleCPU(ctx, db))
+	rep.DurationSeconds = o.Duration.Seconds()
+	rep.Offered, rep.Dropped = sent, dropped
+	rep.OfferedRate = float64(sent+dropped) / o.Duration.Seconds()
+	rep.Accepted, rep.Errors = len(lat), int(errs.Load())
+	if last := time.Unix(0, lastDone.Load()); last.After(start) {
+		rep.AcceptedRate = float64(rep.Accepted) / last.Sub(start).Seconds()
+	}
+	rep.Postings = int(postings.Load())
+	if rep.Accepted > 0 {
+		rep.CPUPerTxUS = (rep.GoCPUSeconds + rep.PGCPUSeconds) / float64(rep.Accepted) * 1e6
+		rep.PostingsPerTx = float64(rep.Postings) / float64(rep.Accepted)
+	}
+	rep.Latency = summarize(lat)
+	for _, l := range bySecond {
+		rep.P99BySecond = append(rep.P99BySecond, math.Round(summarize(l).P99*10)/10)
+	}
+	after := svc.Stats()
+	rep.Stats = ledger.Stats{Batches: after.Batches - before.Batches, Commands: after.Commands - before.Commands,
+		Fallbacks: after.Fallbacks - before.Fallbacks, BalanceRetries: after.BalanceRetries - before.BalanceRetries,
+		PhaseSeconds: map[string]float64{}}
+	for k, v := range after.PhaseSeconds {
+		rep.Stats.PhaseSeconds[k] = v - before.PhaseSeconds[k]
+	}
+	if rep.Stats.Batches > 0 {
+		rep.AvgBatch = float64(rep.Stats.Commands) / float64(rep.Stats.Batches)
+	}
+	rep.FirstErrors = firstErrs
+	if db.Dialect() == store.Postgres {
+		rep.BytesPerTx = bytesPerTx(ctx, db)
+	}
+	o.Log("verifying invariants over the whole ledger…")
+	v, err := ledger.Verify(ctx, db)
+	if err != nil {
+		return rep, fmt.Errorf("verify: %w", err)
+	}
+	rep.Violations = len(v.Violations)
+	return rep, nil
+}
+
+type release struct {
+	buyer    domain.Actor
+	key      string
+	contract string
+	seq      int
+}
+
+// setup creates buyers, sellers and brokers, contracts with M milestones each
+// (a third with no broker, a third with one, a third with two, so releases have
+// 3, 4 or 5 postings), and funds every escrow.
+func setup(ctx context.Context, svc *ledger.Service, releases, perContract int, log func(string, ...any)) ([]release, int, error) {
+	const buyers, sellers, brokers = 200, 200, 20
+	op := domain.Actor{UserID: "bench-operator", Roles: []domain.OrgRole{{OrgID: "platform", Role: domain.RoleOperator}}}
+	bank := domain.Actor{UserID: "bench-bank", Roles: []domain.OrgRole{{OrgID: "bank", Role: domain.RoleBankOfficer}}}
+	contracts := (releases + perContract - 1) / perContract
+	const amount = domain.Fen(10_000_00) // each milestone 10,000.00 yuan
+	perContractPrice := domain.Fen(perContract)*amount + domain.Fen(perContract*(perContract-1)/2)
+	perBuyer := domain.Fen((contracts+buyers-1)/buyers) * perContractPrice
+	buyerActor := func(i int) domain.Actor {
+		org := fmt.Sprintf("bench-buyer-%03d", i)
+		return domain.Actor{UserID: "u-" + org, Roles: []domain.OrgRole{{OrgID: org, Role: domain.RoleBuyer}}}
+	}
+	if err := parallel(ctx, buyers, func(i int) error {
+		_, err := svc.DepositFromBank(ctx, bank, fmt.Sprintf("bench-dep-%d", i), ledger.BankNotice{
+			BankRef: fmt.Sprintf("BENCH%06d", i), OrgID: fmt.Sprintf("bench-buyer-%03d", i), Amount: perBuyer})
+		return err
+	}); err != nil {
+		return nil, 0, err
+	}
+	work := make([]release, 0, contracts*perContract)
+	var mu sync.Mutex
+	var done atomic.Int64
+	err := parallel(ctx, contracts, func(i int) error {
+		id := fmt.Sprintf("bench-c%06d", i)
+		in := ledger.AgreementInput{ContractID: id, BuyerOrg: fmt.Sprintf("bench-buyer-%03d", i%buyers),
+			SellerOrg: fmt.Sprintf("bench-seller-%03d", i%sellers), PlatformFeeBps: 300}
+		for b := 0; b < i%3; b++ {
+			in.Brokers = append(in.Brokers, ledger.BrokerShare{OrgID: fmt.Sprintf("bench-broker-%02d", (i+b)%brokers), CommissionBps: 150})
+		}
+		for m := 0; m < perContract; m++ {
+			in.Milestones = append(in.Milestones, ledger.MilestoneInput{Amount: amount + domain.Fen(m)})
+		}
+		if _, err := svc.RegisterAgreement(ctx, op, "bench-agr-"+id, in); err != nil {
+			return err
+		}
+		buyer := buyerActor(i % buyers)
+		if _, err := svc.HoldEscrow(ctx, buyer, "bench-hold-"+id, id, perContractPrice); err != nil {
+			return err
+		}
+		mu.Lock()
+		for m := 1; m <= perContract; m++ {
+			work = append(work, release{buyer: buyer, key: fmt.Sprintf("bench-rel-%s-%d", id, m), contract: id, seq: m})
+		}
+		mu.Unlock()
+		if n := done.Add(1); n%1000 == 0 {
+			log("setup: %d/%d contracts", n, contracts)
+		}
+		return nil
+	})
+	return work, contracts, err
+}
+
+// parallel runs fn(0..n-1) on 64 goroutines and returns the first error.
+func parallel(ctx context.Context, n int, fn func(i int) error) error {
+	var next atomic.Int64
+	var firstErr error
+	var once sync.Once
+	var wg sync.WaitGroup
+	for w := 0; w < 64; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				if err := fn(i); err != nil {
+					once.Do(func() { firstErr = err })
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return firstErr
+}
+
+func summarize(lat []time.Duration) Latency {
+	if len(lat) == 0 {
+		return Latency{}
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	q := func(p float64) float64 {
+		i := int(math.Ceil(p*float64(len(lat)))) - 1
+		return float64(lat[max(i, 0)]) / float64(time.Millisecond)
+	}
+	return Latency{P50: q(0.50), P90: q(0.90), P99: q(0.99), P999: q(0.999), Max: float64(lat[len(lat)-1]) / float64(time.Millisecond)}
+}
+
+func bytesPerTx(ctx context.Context, db *store.DB) float64 {
+	var bytes, n int64
+	err := db.QueryRow(ctx, `SELECT pg_total_relation_size('ledger_transactions') + pg_total_relation_size('ledger_postings'),
+		(SELECT COUNT(*) FROM ledger_transactions)`).Scan(&bytes, &n)
+	if err != nil || n == 0 {
+		return 0
+	}
+	return float64(bytes) / float64(n)
+}

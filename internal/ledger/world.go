@@ -1,0 +1,834 @@
+package ledger
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/techmarket-org/techmarket/internal/apperr"
+	"github.com/techmarket-org/techmarket/internal/audit"
+	"github.com/techmarket-org/techmarket/internal/domain"
+	"github.com/techmarket-org/techmarket/internal/store"
+)
+
+// world is the locked slice of ledger state one batch works on, plus the
+// effects of the commands accepted so far, written out by flush.
+type world struct {
+	e *engine
+	q store.Querier
+	// pipe is set for a PostgreSQL batch sent as a pipeline: reads are queued
+	// and answered together, and q (the same PipeTx) queues every write, so the
+	// batch costs three round trips: BEGIN with all the locking reads, then the
+	// writes with COMMIT (two when every contract's terms are cached).
+	pipe  *store.PipeTx
+	pg    bool
+	shard int
+	now   time.Time
+
+	keys      map[string]keyState
+	contracts map[string]*contractState
+	bal       map[balKey]*balState
+	invoices  map[string]*invoiceState
+
+	txs      []*Transaction
+	cmdOf    map[*Transaction]*cmd
+	deltas   map[balKey]int64
+	reports  []reportRow
+	newInvs  []*invoiceState
+	auditLog []auditRec
+}
+
+type keyState struct {
+	id   string
+	hash string
+	tx   *Transaction // set when the original was accepted in this batch
+}
+
+type balKey struct {
+	account string
+	shard   int
+}
+
+type balState struct {
+	balance int64
+	floor   *int64
+}
+
+type contractState struct {
+	terms            *Terms
+	price            int64
+	held             int64
+	released         int64
+	escrowRefunded   int64
+	clawbackRefunded int64
+	createdAt        time.Time
+	isNew, dirty     bool
+	milestones       map[int]*msState
+}
+
+type msState struct {
+	Milestone
+	clawed       [numParts]int64
+	isNew, dirty bool
+}
+
+type invoiceState struct {
+	RoyaltyInvoice
+	reportID string
+	dirty    bool
+}
+
+type reportRow struct {
+	id, contractID, periodStart, periodEnd, txID string
+	year                                         int
+	sales                                        int64
+	chargeable                                   bool
+	at                                           time.Time
+}
+
+type auditRec struct {
+	actor          domain.Actor
+	action         string
+	objType, objID string
+	detail         map[string]any
+}
+
+func newWorld(e *engine, q store.Querier, pipe *store.PipeTx, shard int) *world {
+	return &world{
+		e: e, q: q, pipe: pipe, pg: q.Dialect() == store.Postgres, shard: shard,
+		keys: map[string]keyState{}, contracts: map[string]*contractState{},
+		bal: map[balKey]*balState{}, invoices: map[string]*invoiceState{},
+		cmdOf: map[*Transaction]*cmd{}, deltas: map[balKey]int64{},
+	}
+}
+
+// forUpdate locks selected rows on PostgreSQL; SQLite's single writer already
+// holds the database lock from BEGIN IMMEDIATE.
+func (w *world) forUpdate() string {
+	if w.pg {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// read runs a query and calls row for each result row: at once, or, in a
+// pipeline, when the pipeline is sent (rows then arrive in queueing order).
+func (w *world) read(ctx context.Context, query string, args []any, row func(scan func(dest ...any) error) error) error {
+	if w.pipe != nil {
+		w.pipe.QueueQuery(query, args, row)
+		return nil
+	}
+	rows, err := w.q.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// send sends a pipeline's queued statements; without a pipeline every read
+// has already run.
+func (w *world) send(ctx context.Context) error {
+	if w.pipe == nil {
+		return nil
+	}
+	start := time.Now()
+	defer w.e.timing(phaseRoundTrip, start)
+	return w.pipe.Send(ctx)
+}
+
+// load reads and locks everything the batch needs, always in the same order —
+// contracts by id, then balances by (account, shard) — so that concurrent
+// committers cannot deadlock.
+func (w *world) load(ctx context.Context, batch []*cmd) error {
+	keys := make([]string, 0, len(batch))
+	contractSet := map[string]bool{}
+	var refs []msRef
+	var invoiceIDs []string
+	for _, c := range batch {
+		keys = append(keys, c.key)
+		for _, id := range c.contracts {
+			contractSet[id] = true
+		}
+		refs = append(refs, c.milestones...)
+		invoiceIDs = append(invoiceIDs, c.invoices...)
+	}
+	start := time.Now()
+	if w.pg {
+		// Every lookup of a batch is by key, so an index is always right. But the
+		// journal grows by thousands of rows a second, statistics lag behind, and
+		// the planner, believing the tables small, picks sequential scans that
+		// take 50–300 ms and grow with the table. Rule them out for this
+		// transaction only.
+		if _, err := w.q.Exec(ctx, `SELECT set_config('enable_seqscan', 'off', true),
+			set_config('plan_cache_mode', 'force_generic_plan', true)`); err != nil {
+			return fmt.Errorf("set planner options: %w", err)
+		}
+	}
+	if !w.pg {
+		// SQLite's default page cache (2 MB per connection) is far smaller than the
+		// journal's indexes, so each batch would re-read the pages it updates.
+		// TODO(lead): set this in store's DSN (_pragma=cache_size(-65536)) and drop it here.
+		if _, err := w.q.Exec(ctx, `PRAGMA cache_size = -65536`); err != nil {
+			return fmt.Errorf("set cache size: %w", err)
+		}
+	}
+	if err := w.loadKeys(ctx, keys); err != nil {
+		return err
+	}
+	w.e.timing(phaseLoadKeys, start)
+	start = time.Now()
+	if err := w.loadContracts(ctx, sortedKeys(contractSet), refs); err != nil {
+		return err
+	}
+	if err := w.loadInvoices(ctx, invoiceIDs); err != nil {
+		return err
+	}
+	w.e.timing(phaseLoadContracts, start)
+	// In a pipeline the balances can be locked in the same round trip when the
+	// accounts are known before the contracts arrive: they depend only on the
+	// contracts' terms, which never change and are cached after first use.
+	needs, known := w.needsFromCachedTerms(batch, contractSet)
+	if !known {
+		if err := w.send(ctx); err != nil {
+			return err
+		}
+		needs = w.needs(batch)
+	}
+	start = time.Now()
+	if err := w.loadBalances(ctx, needs); err != nil {
+		return err
+	}
+	w.e.timing(phaseLoadBalances, start)
+	if err := w.send(ctx); err != nil {
+		return err
+	}
+	return w.checkBalances(needs)
+}
+
+func (w *world) needs(batch []*cmd) map[string]bool {
+	needs := map[string]bool{} // account → may be debited
+	for _, c := range batch {
+		if c.accounts == nil {
+			continue
+		}
+		for _, n := range c.accounts(w) {
+			needs[n.account] = needs[n.account] || n.debit
+		}
+	}
+	return needs
+}
+
+// needsFromCachedTerms computes the batch's balance needs before its contracts
+// are loaded, from cached terms, when it runs in a pipeline and every contract
+// it names has been seen before. Accounts functions read only the terms.
+func (w *world) needsFromCachedTerms(batch []*cmd, contracts map[string]bool) (map[string]bool, bool) {
+	if w.pipe == nil {
+		return nil, false
+	}
+	stubs := make(map[string]*contractState, len(contracts))
+	for id := range contracts {
+		t, ok := w.e.terms.Load(id)
+		if !ok {
+			return nil, false
+		}
+		stubs[id] = &contractState{terms: t.(*Terms)}
+	}
+	loaded := w.contracts
+	w.contracts = stubs
+	needs := w.needs(batch)
+	w.contracts = loaded
+	return needs, true
+}
+
+func (w *world) loadKeys(ctx context.Context, keys []string) error {
+	cond, arg := inList(w.q, "idempotency_key", keys)
+	err := w.read(ctx, `SELECT idempotency_key, id, request_hash FROM ledger_transactions WHERE `+cond, []any{arg},
+		func(scan func(...any) error) error {
+			var k, id, h string
+			if err := scan(&k, &id, &h); err != nil {
+				return fmt.Errorf("load idempotency keys: %w", err)
+			}
+			w.keys[k] = keyState{id: id, hash: h}
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("load idempotency keys: %w", err)
+	}
+	return nil
+}
+
+func (w *world) loadContracts(ctx context.Context, ids []string, refs []msRef) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	cond, arg := inList(w.q, "id", ids)
+	err := w.read(ctx, `SELECT id, terms, price_fen, held_fen, released_fen, escrow_refunded_fen,
+		clawback_refunded_fen, created_at FROM ledger_contracts WHERE `+cond+` ORDER BY id`+w.forUpdate(), []any{arg},
+		func(scan func(...any) error) error {
+			var id, terms string
+			cs := &contractState{milestones: map[int]*msState{}}
+			if err := scan(&id, &terms, &cs.price, &cs.held, &cs.released, &cs.escrowRefunded,
+				&cs.clawbackRefunded, store.Time(&cs.createdAt)); err != nil {
+				return fmt.Errorf("lock contracts: %w", err)
+			}
+			t, err := w.e.parsedTerms(id, terms)
+			if err != nil {
+				return err
+			}
+			cs.terms = t
+			w.contracts[id] = cs
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("lock contracts: %w", err)
+	}
+	return w.loadMilestones(ctx, refs)
+}
+
+func (w *world) loadMilestones(ctx context.Context, refs []msRef) error {
+	var want []msRef
+	for _, r := range refs {
+		// In a pipeline the contracts are not loaded yet; milestones of a contract
+		// that does not exist are skipped when they (do not) arrive.
+		if w.pipe != nil || w.contracts[r.contract] != nil {
+			want = append(want, r)
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	const cols = `m.contract_id, m.seq, m.title, m.amount_fen, m.status, m.delivered_at, m.deemed_at,
+		m.released_fen, m.refunded_fen, m.clawed_parts, COALESCE(m.release_tx, '')`
+	var rowsSQL string
+	var args []any
+	if w.pg {
+		cs, seqs := make([]string, len(want)), make([]int64, len(want))
+		for i, r := range want {
+			cs[i], seqs[i] = r.contract, int64(r.seq)
+		}
+		rowsSQL = `SELECT ` + cols + ` FROM ledger_milestones m JOIN unnest(?::text[], ?::bigint[]) AS r(c, s)
+			ON m.contract_id = r.c AND m.seq = r.s`
+		args = []any{cs, seqs}
+	} else {
+		pairs := make([][2]any, len(want))
+		for i, r := range want {
+			pairs[i] = [2]any{r.contract, r.seq}
+		}
+		js, _ := json.Marshal(pairs)
+		rowsSQL = `SELECT ` + cols + ` FROM ledger_milestones m JOIN json_each(?) r
+			ON m.contract_id = json_extract(r.value, '$[0]') AND m.seq = json_extract(r.value, '$[1]')`
+		args = []any{string(js)}
+	}
+	err := w.read(ctx, rowsSQL, args, func(scan func(...any) error) error {
+		var cid, clawed string
+		m := &msState{}
+		var amount, released, refunded int64
+		if err := scan(&cid, &m.Seq, &m.Title, &amount, &m.Status, store.NullTime(&m.DeliveredAt),
+			store.NullTime(&m.DeemedAt), &released, &refunded, &clawed, &m.ReleaseTx); err != nil {
+			return err
+		}
+		m.Amount, m.Released, m.Refunded = domain.Fen(amount), domain.Fen(released), domain.Fen(refunded)
+		m.clawed = parseParts(clawed)
+		if cs := w.contracts[cid]; cs != nil {
+			cs.milestones[m.Seq] = m
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load milestones: %w", err)
+	}
+	return nil
+}
+
+func (w *world) loadInvoices(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if w.pipe != nil {
+		return fmt.Errorf("ledger: invoices are loaded by solo commands, never in a pipeline")
+	}
+	cond, arg := inList(w.q, "id", ids)
+	invs, err := queryInvoices(ctx, w.q, cond, arg)
+	if err != nil {
+		return err
+	}
+	for _, inv := range invs {
+		w.invoices[inv.ID] = &invoiceState{RoyaltyInvoice: inv}
+	}
+	return nil
+}
+
+// loadBalances locks the balance rows the batch needs, in (account, shard)
+// order. An account that is only credited needs only this committer's shard; an
+// account that may be debited needs all its rows, because its floor applies to
+// their sum.
+func (w *world) loadBalances(ctx context.Context, needs map[string]bool) error {
+	if len(needs) == 0 {
+		return nil
+	}
+	all := sortedKeys(needs)
+	var whole []string
+	for _, acct := range all {
+		if !isSharded(acct) || needs[acct] && floorOf(acct) != nil {
+			whole = append(whole, acct)
+		}
+	}
+	return w.selectBalances(ctx, all, whole)
+}
+
+// checkBalances stops the batch with errMissingBalances if a needed row does
+// not exist yet: the engine creates the rows in a transaction of their own and
+// runs the batch again. Creating them here, after other rows are locked, could
+// deadlock with a committer that is creating them in another order.
+func (w *world) checkBalances(needs map[string]bool) error {
+	var missing []balKey
+	for _, acct := range sortedKeys(needs) {
+		if k := w.creditKey(acct); w.bal[k] == nil {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return &errMissingBalances{keys: missing}
+	}
+	return nil
+}
+
+// errMissingBalances asks the engine to create balance rows and retry.
+type errMissingBalances struct{ keys []balKey }
+
+func (e *errMissingBalances) Error() string {
+	return fmt.Sprintf("ledger: %d balance rows to create first", len(e.keys))
+}
+
+// createBalances inserts zero balance rows (with their floors) that do not
+// exist, in one statement (chunked on SQLite) whatever their number: a cold
+// start meets hundreds at once. A missing shard of a sharded account brings
+// the shards of every committer with it, so each new account costs one retry
+// in all rather than one per committer. Committed on its own, an empty row is
+// harmless even if the batch that needed it is later refused.
+func (e *engine) createBalances(ctx context.Context, q store.Querier, keys []balKey) error {
+	want := map[balKey]bool{}
+	for _, k := range keys {
+		want[k] = true
+		if isSharded(k.account) {
+			for i := 0; i < min(e.cfg.Committers, e.cfg.HotShards); i++ {
+				want[balKey{k.account, i}] = true
+			}
+		}
+	}
+	all := make([]balKey, 0, len(want))
+	for k := range want {
+		all = append(all, k)
+	}
+	sort.Slice(all, func(i, j int) bool { return keyLess(all[i], all[j]) })
+	rows := make([][]any, len(all))
+	for i, k := range all {
+		var floor any // NULL: no floor
+		if f := floorOf(k.account); f != nil {
+			floor = *f
+		}
+		rows[i] = []any{k.account, int64(k.shard), floor}
+	}
+	if q.Dialect() == store.Postgres {
+		// Sorted, so two committers creating overlapping rows queue on them in
+		// the same order.
+		cols := []column{{"account", colText}, {"shard", colInt}, {"floor", colIntNull}}
+		if _, err := q.Exec(ctx, `INSERT INTO ledger_balances (account, shard, balance_fen, floor_fen)
+			SELECT v.account, v.shard, 0, v.floor FROM unnest(?::text[], ?::bigint[], ?::bigint[]) WITH ORDINALITY
+			AS v(account, shard, floor, n) ORDER BY v.n ON CONFLICT DO NOTHING`, pgArrays(cols, rows)...); err != nil {
+			return fmt.Errorf("create %d balance rows: %w", len(rows), err)
+		}
+		return nil
+	}
+	return forChunks(rows, 3, func(chunk [][]any) error {
+		var b strings.Builder
+		b.WriteString("INSERT INTO ledger_balances (account, shard, balance_fen, floor_fen) VALUES ")
+		args := make([]any, 0, len(chunk)*3)
+		for i, r := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, 0, ?)")
+			args = append(args, r...)
+		}
+		b.WriteString(" ON CONFLICT DO NOTHING")
+		if _, err := q.Exec(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("create %d balance rows: %w", len(chunk), err)
+		}
+		return nil
+	})
+}
+
+// selectBalances reads (and on PostgreSQL locks) this committer's shard of every
+// account in all, and every shard of the accounts in whole.
+func (w *world) selectBalances(ctx context.Context, all, whole []string) error {
+	var cond string
+	var args []any
+	if w.pg {
+		if whole == nil {
+			whole = []string{}
+		}
+		cond = `account = ANY(?::text[]) AND (shard = ? OR account = ANY(?::text[])) ORDER BY account, shard FOR UPDATE`
+		args = []any{all, w.shard, whole}
+	} else {
+		// One writer at a time: nothing to lock, and reading every shard is harmless.
+		c, arg := inList(w.q, "account", all)
+		cond, args = c, []any{arg}
+	}
+	err := w.read(ctx, `SELECT account, shard, balance_fen, floor_fen FROM ledger_balances WHERE `+cond, args,
+		func(scan func(...any) error) error {
+			var k balKey
+			var b balState
+			if err := scan(&k.account, &k.shard, &b.balance, &b.floor); err != nil {
+				return err
+			}
+			w.bal[k] = &b
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("lock balances: %w", err)
+	}
+	return nil
+}
+
+// execute checks the idempotency key, then runs the command against w.
+func (w *world) execute(ctx context.Context, c *cmd) {
+	if ks, ok := w.keys[c.key]; ok {
+		if ks.hash != c.hash {
+			c.err = apperr.E("ledger."+c.kind, apperr.Conflict,
+				"this idempotency key was already used for a different request")
+			return
+		}
+		if ks.tx != nil {
+			c.res = *ks.tx
+		} else {
+			c.res = Transaction{ID: ks.id}
+		}
+		c.res.Replayed = true
+		return
+	}
+	c.err = c.exec(ctx, w)
+}
+
+// accept records a command's transaction after checking that every posting
+// keeps every account at or above its floor. It applies nothing unless all the
+// postings fit, so a refused command leaves w unchanged; mutate, if given, runs
+// only on success and updates the contract state the command changes.
+func (w *world) accept(c *cmd, t *Transaction, mutate func()) error {
+	net := map[string]int64{}
+	for _, p := range t.Postings {
+		if p.Amount <= 0 || p.Source == p.Destination {
+			return fmt.Errorf("ledger: malformed posting %+v", p) // a bug, never user input
+		}
+		net[p.Source] -= int64(p.Amount)
+		net[p.Destination] += int64(p.Amount)
+	}
+	plan := map[balKey]int64{}
+	for _, acct := range sortedKeys(net) {
+		d := net[acct]
+		if d == 0 {
+			continue
+		}
+		if d > 0 || floorOf(acct) == nil || !isSharded(acct) {
+			k := w.creditKey(acct)
+			if w.bal[k] == nil {
+				return fmt.Errorf("ledger: balance %s/%d was not locked", acct, k.shard)
+			}
+			if f := w.bal[k].floor; d < 0 && f != nil && w.bal[k].balance+d < *f {
+				return insufficient(c.kind, acct)
+			}
+			plan[k] += d
+			continue
+		}
+		// A debit from a sharded account with a floor: take from this committer's
+		// shard first, then from the others in shard order.
+		left := -d
+		for _, k := range w.shardsOf(acct) {
+			take := min(left, w.bal[k].balance)
+			if take > 0 {
+				plan[k] -= take
+				left -= take
+			}
+		}
+		if left > 0 {
+			return insufficient(c.kind, acct)
+		}
+	}
+	for k, d := range plan {
+		w.bal[k].balance += d
+		w.deltas[k] += d
+	}
+	if mutate != nil {
+		mutate()
+	}
+	if t.Postings == nil {
+		t.Postings = []Posting{}
+	}
+	w.txs = append(w.txs, t)
+	w.cmdOf[t] = c
+	w.keys[c.key] = keyState{id: t.ID, hash: c.hash, tx: t}
+	c.res = *t
+	return nil
+}
+
+func insufficient(kind, account string) error {
+	return &apperr.Error{Op: "ledger." + kind, Kind: apperr.Conflict,
+		Msg: "insufficient funds in " + account}
+}
+
+func (w *world) creditKey(acct string) balKey {
+	if isSharded(acct) {
+		return balKey{acct, w.shard}
+	}
+	return balKey{acct, 0}
+}
+
+// shardsOf lists the loaded shards of acct, this committer's first.
+func (w *world) shardsOf(acct string) []balKey {
+	out := []balKey{{acct, w.shard}}
+	var others []balKey
+	for k := range w.bal {
+		if k.account == acct && k.shard != w.shard {
+			others = append(others, k)
+		}
+	}
+	sort.Slice(others, func(i, j int) bool { return others[i].shard < others[j].shard })
+	return append(out, others...)
+}
+
+// balance is the current balance of a loaded account (all loaded shards).
+func (w *world) balance(acct string) int64 {
+	var sum int64
+	for k, b := range w.bal {
+		if k.account == acct {
+			sum += b.balance
+		}
+	}
+	return sum
+}
+
+// record queues an audit entry for the accepted command.
+func (w *world) record(c *cmd, objType, objID string, detail map[string]any) {
+	w.auditLog = append(w.auditLog, auditRec{actor: c.actor, action: "ledger." + c.kind,
+		objType: objType, objID: objID, detail: detail})
+}
+
+// flush writes every accepted effect with bulk statements.
+func (w *world) flush(ctx context.Context) error {
+	steps := []struct {
+		phase int
+		fn    func(context.Context) error
+	}{
+		{phaseFlushContracts, w.flushContracts},
+		{phaseFlushJournal, w.flushTransactions},
+		{phaseFlushBalances, w.flushBalances},
+		{phaseFlushJournal, w.flushRoyalties},
+		{phaseAudit, w.flushAudit},
+	}
+	for _, s := range steps {
+		start := time.Now()
+		if err := s.fn(ctx); err != nil {
+			return err
+		}
+		w.e.timing(s.phase, start)
+	}
+	return nil
+}
+
+func (w *world) flushAudit(ctx context.Context) error {
+	if len(w.auditLog) == 1 {
+		a := w.auditLog[0]
+		return audit.Record(ctx, w.q, a.actor, a.action, a.objType, a.objID, a.detail)
+	}
+	recs := make([]audit.Rec, len(w.auditLog))
+	for i, a := range w.auditLog {
+		recs[i] = audit.Rec{Actor: a.actor, Action: a.action, ObjectType: a.objType, ObjectID: a.objID, Detail: a.detail}
+	}
+	return audit.RecordMany(ctx, w.q, recs)
+}
+
+func (w *world) flushTransactions(ctx context.Context) error {
+	txCols := []column{{"id", colText}, {"idempotency_key", colText}, {"request_hash", colText}, {"kind", colText},
+		{"contract_id", colTextNull}, {"milestone_seq", colIntNull}, {"ref_id", colTextNull}, {"bank_ref", colTextNull},
+		{"amount_fen", colInt}, {"actor_id", colText}, {"memo", colText}, {"recorded_at", colTime}}
+	pCols := []column{{"tx_id", colText}, {"idx", colInt}, {"source", colText}, {"destination", colText},
+		{"amount_fen", colInt}, {"recorded_at", colTime}}
+	txRows := make([][]any, 0, len(w.txs))
+	var pRows [][]any
+	for _, t := range w.txs {
+		c := w.cmdOf[t]
+		var seq any
+		if t.MilestoneSeq > 0 {
+			seq = int64(t.MilestoneSeq)
+		}
+		txRows = append(txRows, []any{t.ID, t.Key, c.hash, t.Kind, t.ContractID, seq, t.RefID, t.BankRef,
+			int64(t.Amount), t.ActorID, t.Memo, t.RecordedAt})
+		for i, p := range t.Postings {
+			pRows = append(pRows, []any{t.ID, int64(i), p.Source, p.Destination, int64(p.Amount), t.RecordedAt})
+		}
+	}
+	if err := insertRows(ctx, w.q, "ledger_transactions", txCols, txRows); err != nil {
+		return err
+	}
+	return insertRows(ctx, w.q, "ledger_postings", pCols, pRows)
+}
+
+func (w *world) flushBalances(ctx context.Context) error {
+	keys := make([]balKey, 0, len(w.deltas))
+	for k, d := range w.deltas {
+		if d != 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool { return keyLess(keys[i], keys[j]) })
+	rows := make([][]any, len(keys))
+	for i, k := range keys {
+		rows[i] = []any{k.account, int64(k.shard), w.deltas[k]}
+	}
+	return updateRows(ctx, w.q, "ledger_balances",
+		[]column{{"account", colText}, {"shard", colInt}}, []column{{"delta", colInt}},
+		[]string{"balance_fen = balance_fen + v.delta"}, rows)
+}
+
+func (w *world) flushContracts(ctx context.Context) error {
+	var newC, dirtyC, newM, dirtyM [][]any
+	for _, id := range sortedKeys(w.contracts) {
+		cs := w.contracts[id]
+		switch {
+		case cs.isNew:
+			terms, err := json.Marshal(cs.terms)
+			if err != nil {
+				return fmt.Errorf("encode terms: %w", err)
+			}
+			newC = append(newC, []any{id, cs.terms.BuyerOrg, cs.terms.SellerOrg, cs.price, string(terms),
+				cs.held, cs.released, cs.escrowRefunded, cs.clawbackRefunded, cs.createdAt})
+		case cs.dirty:
+			dirtyC = append(dirtyC, []any{id, cs.held, cs.released, cs.escrowRefunded, cs.clawbackRefunded})
+		}
+		for _, seq := range sortedKeys(cs.milestones) {
+			m := cs.milestones[seq]
+			row := []any{id, int64(seq), m.Status, m.DeliveredAt, m.DeemedAt, int64(m.Released), int64(m.Refunded),
+				formatParts(m.clawed), m.ReleaseTx}
+			switch {
+			case m.isNew:
+				newM = append(newM, append(row, m.Title, int64(m.Amount)))
+			case m.dirty:
+				dirtyM = append(dirtyM, row)
+			}
+		}
+	}
+	cCols := []column{{"id", colText}, {"buyer_org", colText}, {"seller_org", colText}, {"price_fen", colInt},
+		{"terms", colText}, {"held_fen", colInt}, {"released_fen", colInt}, {"escrow_refunded_fen", colInt},
+		{"clawback_refunded_fen", colInt}, {"created_at", colTime}}
+	if err := insertRows(ctx, w.q, "ledger_contracts", cCols, newC); err != nil {
+		return err
+	}
+	if err := updateRows(ctx, w.q, "ledger_contracts", []column{{"id", colText}},
+		[]column{{"held", colInt}, {"released", colInt}, {"erefunded", colInt}, {"crefunded", colInt}},
+		[]string{"held_fen = v.held", "released_fen = v.released", "escrow_refunded_fen = v.erefunded",
+			"clawback_refunded_fen = v.crefunded"}, dirtyC); err != nil {
+		return err
+	}
+	mKeys := []column{{"contract_id", colText}, {"seq", colInt}}
+	mVals := []column{{"status", colText}, {"delivered_at", colTimeNull}, {"deemed_at", colTimeNull},
+		{"released_fen", colInt}, {"refunded_fen", colInt}, {"clawed_parts", colText}, {"release_tx", colTextNull}}
+	if err := insertRows(ctx, w.q, "ledger_milestones",
+		append(append(append([]column{}, mKeys...), mVals...), column{"title", colText}, column{"amount_fen", colInt}), newM); err != nil {
+		return err
+	}
+	return updateRows(ctx, w.q, "ledger_milestones", mKeys, mVals,
+		[]string{"status = v.status", "delivered_at = v.delivered_at", "deemed_at = v.deemed_at",
+			"released_fen = v.released_fen", "refunded_fen = v.refunded_fen", "clawed_parts = v.clawed_parts",
+			"release_tx = v.release_tx"}, dirtyM)
+}
+
+func (w *world) flushRoyalties(ctx context.Context) error {
+	for _, r := range w.reports {
+		if _, err := w.q.Exec(ctx, `INSERT INTO ledger_royalty_reports (id, contract_id, licence_year, period_start,
+			period_end, sales_fen, chargeable, tx_id, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.id, r.contractID, r.year, r.periodStart, r.periodEnd, r.sales, r.chargeable, r.txID, r.at); err != nil {
+			return fmt.Errorf("store royalty report: %w", err)
+		}
+	}
+	for _, inv := range w.newInvs {
+		if _, err := w.q.Exec(ctx, `INSERT INTO ledger_royalty_invoices (id, contract_id, kind, licence_year, report_id,
+			base_fen, amount_fen, due_date, issued_tx, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			inv.ID, inv.ContractID, inv.Kind, inv.LicenceYear, store.NullString(inv.reportID), int64(inv.Base),
+			int64(inv.Amount), inv.DueDate, inv.IssuedTx, inv.IssuedAt); err != nil {
+			return fmt.Errorf("store royalty invoice: %w", err)
+		}
+	}
+	for _, id := range sortedKeys(w.invoices) {
+		inv := w.invoices[id]
+		if !inv.dirty {
+			continue
+		}
+		if _, err := w.q.Exec(ctx, `UPDATE ledger_royalty_invoices SET paid_tx = ?, paid_at = ? WHERE id = ? AND paid_tx IS NULL`,
+			inv.PaidTx, inv.PaidAt, inv.ID); err != nil {
+			return fmt.Errorf("mark invoice paid: %w", err)
+		}
+	}
+	return nil
+}
+
+func keyLess(a, b balKey) bool {
+	if a.account != b.account {
+		return a.account < b.account
+	}
+	return a.shard < b.shard
+}
+
+func sortedKeys[K string | int, V any](m map[K]V) []K {
+	out := make([]K, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// formatParts stores a milestone's clawed-back parts as "f,b1,b2,i,s".
+func formatParts(p [numParts]int64) string {
+	if p == ([numParts]int64{}) {
+		return ""
+	}
+	s := make([]string, numParts)
+	for i, v := range p {
+		s[i] = strconv.FormatInt(v, 10)
+	}
+	return strings.Join(s, ",")
+}
+
+func parseParts(s string) [numParts]int64 {
+	var p [numParts]int64
+	if s == "" {
+		return p
+	}
+	for i, f := range strings.SplitN(s, ",", numParts) {
+		p[i], _ = strconv.ParseInt(f, 10, 64)
+	}
+	return p
+}
+
+// parsedTerms decodes a contract's terms once; they never change.
+func (e *engine) parsedTerms(id, raw string) (*Terms, error) {
+	if t, ok := e.terms.Load(id); ok {
+		return t.(*Terms), nil
+	}
+	var t Terms
+	if err := json.Unmarshal([]byte(raw), &t); err != nil {
+		return nil, fmt.Errorf("decode terms of %s: %w", id, err)
+	}
+	e.terms.Store(id, &t)
+	return &t, nil
+}

@@ -1,0 +1,51 @@
+-- Registration statistics kept pre-aggregated (domain-rules §3.1), and the deal a
+-- filing was pre-filled from.
+--
+-- One row per registry, registration year (China time), dimension and key: the
+-- count, contract amount and certified technology amount of the registered,
+-- not cancelled contracts in that group. Registering, amending and cancelling
+-- update these rows in the same transaction as the filing, so the statistics
+-- page reads a few hundred rows instead of every registered contract.
+-- Dimensions: total, type, field, seller_actor, buyer_actor, flow,
+-- province_flow ("11>44", "other" for a party without a province), month.
+CREATE TABLE registration_stats (
+    registry_org_id       TEXT NOT NULL REFERENCES organizations(id),
+    year                  INTEGER NOT NULL,
+    dimension             TEXT NOT NULL,
+    key                   TEXT NOT NULL,
+    contracts             INTEGER NOT NULL,
+    amount_fen            INTEGER NOT NULL,
+    technology_amount_fen INTEGER NOT NULL,
+    PRIMARY KEY (registry_org_id, year, dimension, key)
+);
+
+-- A draft pre-filled from a concluded platform deal names it; at most one
+-- filing per deal, so a replayed conclusion hook creates nothing.
+ALTER TABLE registration_filings ADD COLUMN source_deal_id TEXT;
+CREATE UNIQUE INDEX registration_filings_source_deal ON registration_filings(source_deal_id);
+
+-- Backfill from the registrations made before this migration. Times are stored
+-- as UTC text; '+8 hours' gives the China date.
+INSERT INTO registration_stats (registry_org_id, year, dimension, key, contracts, amount_fen, technology_amount_fen)
+WITH r AS (
+    SELECT registry_org_id,
+           CAST(strftime('%Y', registered_at, '+8 hours') AS INTEGER) AS year,
+           strftime('%Y-%m', registered_at, '+8 hours') AS month,
+           json_extract(result, '$.statistics') AS s,
+           CAST(json_extract(result, '$.statistics.amount_fen') AS INTEGER) AS amount,
+           CAST(json_extract(result, '$.technology_amount_fen') AS INTEGER) AS tech
+    FROM registration_filings
+    WHERE status = 'registered' AND registered_at IS NOT NULL AND result IS NOT NULL
+), d AS (
+    SELECT registry_org_id, year, 'total' AS dimension, 'total' AS key, amount, tech FROM r
+    UNION ALL SELECT registry_org_id, year, 'type', COALESCE(json_extract(s, '$.type'), ''), amount, tech FROM r
+    UNION ALL SELECT registry_org_id, year, 'field', COALESCE(json_extract(s, '$.tech_field'), ''), amount, tech FROM r
+    UNION ALL SELECT registry_org_id, year, 'seller_actor', COALESCE(json_extract(s, '$.seller_actor'), ''), amount, tech FROM r
+    UNION ALL SELECT registry_org_id, year, 'buyer_actor', COALESCE(json_extract(s, '$.buyer_actor'), ''), amount, tech FROM r
+    UNION ALL SELECT registry_org_id, year, 'flow', COALESCE(json_extract(s, '$.flow'), ''), amount, tech FROM r
+    UNION ALL SELECT registry_org_id, year, 'province_flow',
+        COALESCE(NULLIF(json_extract(s, '$.seller_province'), ''), 'other') || '>' || COALESCE(NULLIF(json_extract(s, '$.buyer_province'), ''), 'other'), amount, tech FROM r
+    UNION ALL SELECT registry_org_id, year, 'month', month, amount, tech FROM r
+)
+SELECT registry_org_id, year, dimension, key, COUNT(*), COALESCE(SUM(amount), 0), COALESCE(SUM(tech), 0)
+FROM d GROUP BY registry_org_id, year, dimension, key;
