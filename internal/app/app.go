@@ -147,6 +147,8 @@ func New(cfg Config, log *slog.Logger, db *store.DB) *App {
 		Valuations: valuations.New(db, listings),
 		Matching:   matcher,
 	}
+	// Enterprise matching re-indexes an enterprise when its profile changes.
+	a.Identity.OnProfileChange(matcher.RefreshEnterprise)
 	a.Deals.OnConcluded(a.recordRealisedPrice)
 	a.wireFiling()
 	a.Deals.SetDepositChecker(ledgerDeposits{})

@@ -23,19 +23,25 @@ func init() {
 func newMatchesCmd() *cobra.Command {
 	opts := &clientOptions{}
 	var k int
-	var asJSON bool
+	var asJSON, enterprises bool
 	cmd := &cobra.Command{
 		Use:   "matches LISTING_ID",
 		Short: "Show the best counterparts of a listing and why they match",
 		Long: `For a need, the best published technologies; for a technology, the best needs. Each
 match shows its score, the words that matched (with their source: the text itself, a
-translation, or your feedback) and the compatibility factors with the points they added.`,
-		Example: "  techmarket matches 0193… --k 5\n  techmarket matches 0193… --json",
+translation, or your feedback) and the compatibility factors with the points they added.
+With --enterprises, a technology's matches are enterprises instead: ranked by their
+profile (business scope, fields, IPC) and their public needs, including enterprises
+that never posted a need.`,
+		Example: "  techmarket matches 0193… --k 5\n  techmarket matches 0193… --json\n  techmarket matches 0193… --enterprises",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := opts.client()
 			if err != nil {
 				return err
+			}
+			if enterprises {
+				return runEnterpriseMatches(cmd, c, args[0], k, asJSON, opts.language())
 			}
 			m, err := c.ListingMatches(cmd.Context(), args[0], k)
 			if err != nil {
@@ -51,6 +57,7 @@ translation, or your feedback) and the compatibility factors with the points the
 	opts.bind(cmd)
 	cmd.Flags().IntVar(&k, "k", 10, "how many matches (1–50)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the matches as JSON")
+	cmd.Flags().BoolVar(&enterprises, "enterprises", false, "for a technology: the enterprises that may want it (client_orgs.go)")
 	return cmd
 }
 

@@ -76,6 +76,9 @@ func Seed(ctx context.Context, a *app.App) ([]Credential, error) {
 	if _, _, err := a.Listings.ExpireDue(ctx); err != nil {
 		return nil, fmt.Errorf("%s: expire: %w", op, err)
 	}
+	if err := seedProfiles(ctx, a, b, admin); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
 	return creds, nil
 }
 

@@ -154,6 +154,9 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"LedgerRoyaltyReportResult": ledgerRoyaltyReportResult{}, "LedgerReconcileReport": ledger.ReconcileReport{},
 		"LedgerMatch": ledger.Match{}, "LedgerMismatch": ledger.Mismatch{}, "LedgerBankLine": ledger.BankLine{},
 		"LedgerMovement": ledger.Movement{},
+		// Ledger commands (ledger_commands.go).
+		"LedgerHoldRequest": ledgerHoldRequest{}, "LedgerDisputeRequest": ledgerDisputeRequest{}, "LedgerRefundRequest": ledgerRefundRequest{},
+		"LedgerWithdrawalInput": ledger.WithdrawalInput{}, "LedgerDeemedResult": ledgerDeemedResult{},
 		// Deals and trading rules (issue 4).
 		"Deal": deal.Deal{}, "DealNDAAcceptance": deal.NDAAcceptance{}, "DealNDA": deal.NDA{}, "DealMessage": deal.Message{},
 		"DealOffer": deal.Offer{}, "DealOfferTerms": deal.OfferTerms{}, "DealObjection": deal.Objection{},
@@ -182,6 +185,9 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"FeedbackSummary": matching.FeedbackSummary{}, "MatchReason": matching.Reason{}, "MatchReasonList": matchReasonList{},
 		"SavedNeedInput": matching.SavedNeedInput{}, "SavedNeed": matching.SavedNeed{}, "SavedNeedList": savedNeedList{},
 		"MatchAlert": matching.Alert{}, "MatchAlertList": alertList{}, "WebhookPayload": matching.WebhookPayload{},
+		// Organisation profiles and enterprise matches.
+		"OrgProfile": identity.Profile{}, "OrgProfileInput": identity.ProfileInput{}, "MatchEnterprise": matching.EnterpriseSummary{},
+		"MatchNeedRef": matching.NeedRef{}, "EnterpriseMatch": matching.EnterpriseMatch{}, "EnterpriseMatches": matching.EnterpriseMatches{},
 	}
 	schemas := spec["components"].(map[string]any)["schemas"].(map[string]any)
 	for name := range schemas {

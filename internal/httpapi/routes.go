@@ -47,6 +47,8 @@ func (h *api) routes() []route {
 		{http.MethodGet, Prefix + "/orgs", h.listOrgs},
 		{http.MethodPost, Prefix + "/orgs", h.createOrg},
 		{http.MethodGet, Prefix + "/orgs/{id}", h.getOrg},
+		{http.MethodGet, Prefix + "/orgs/{id}/profile", h.getOrgProfile},
+		{http.MethodPut, Prefix + "/orgs/{id}/profile", h.putOrgProfile},
 
 		{http.MethodGet, Prefix + "/users", h.listUsers},
 		{http.MethodPost, Prefix + "/users", h.createUser},
@@ -78,6 +80,7 @@ func (h *api) routes() []route {
 
 		// Matching (issue 3): internal/httpapi/matching.go.
 		{http.MethodGet, Prefix + "/listings/{id}/matches", h.listingMatches},
+		{http.MethodGet, Prefix + "/listings/{id}/enterprise-matches", h.listingEnterpriseMatches},
 		{http.MethodPost, Prefix + "/listings/{id}/matches/feedback", h.judgeListingMatch},
 		{http.MethodGet, Prefix + "/listings/{id}/feedback-summary", h.listingFeedbackSummary},
 		{http.MethodGet, Prefix + "/match-reasons", h.matchReasons},
@@ -120,6 +123,13 @@ func (h *api) routes() []route {
 		{http.MethodPost, Prefix + "/ledger/contracts/{id}/milestones/{seq}/accept", h.ledgerAccept},
 		{http.MethodPost, Prefix + "/ledger/contracts/{id}/royalty-reports", h.ledgerReportRoyalty},
 		{http.MethodPost, Prefix + "/ledger/reconciliations", h.ledgerReconcile},
+		{http.MethodPost, Prefix + "/ledger/contracts/{id}/hold", h.ledgerHold},
+		{http.MethodPost, Prefix + "/ledger/contracts/{id}/milestones/{seq}/deliver", h.ledgerDeliver},
+		{http.MethodPost, Prefix + "/ledger/contracts/{id}/milestones/{seq}/dispute", h.ledgerDispute},
+		{http.MethodPost, Prefix + "/ledger/contracts/{id}/refunds", h.ledgerRefund},
+		{http.MethodPost, Prefix + "/ledger/invoices/{id}/pay", h.ledgerPayInvoice},
+		{http.MethodPost, Prefix + "/ledger/withdrawals", h.ledgerWithdraw},
+		{http.MethodPost, Prefix + "/ledger/deemed-releases", h.ledgerReleaseDeemed},
 
 		// Deals and trading rules (issue 4): internal/httpapi/deals.go, deals_market.go.
 		{http.MethodGet, Prefix + "/venues", h.listVenues},

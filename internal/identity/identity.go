@@ -24,6 +24,8 @@ type Service struct {
 	db         *store.DB
 	SessionTTL time.Duration
 	now        func() time.Time
+
+	profileHooks []func(orgID string) // see OnProfileChange
 }
 
 // New returns the identity service.

@@ -207,7 +207,13 @@ func explainFactors(fs []search.Factor) []MatchFactor {
 // word, a bigram its two characters), or the bare term when the listing's
 // text does not show it (an inner word of a longer one).
 func explainTerms(ts []search.MatchedTerm, l listing.Listing) []MatchTerm {
-	surface := surfaceForms(l.TitleZh + "\n" + l.TitleEn + "\n" + l.SummaryZh + "\n" + l.SummaryEn)
+	return explainText(ts, l.TitleZh+"\n"+l.TitleEn+"\n"+l.SummaryZh+"\n"+l.SummaryEn)
+}
+
+// explainText is explainTerms over any public text (an enterprise's profile
+// and needs).
+func explainText(ts []search.MatchedTerm, text string) []MatchTerm {
+	surface := surfaceForms(text)
 	out := make([]MatchTerm, 0, len(ts))
 	seen := map[string]int{}
 	for _, t := range ts {

@@ -20,6 +20,7 @@ import (
 // Service owns the engine and its life cycle.
 type Service struct {
 	engine   *search.Index
+	ent      *enterpriseIndex // enterprises as match targets (enterprises.go)
 	listings *listing.Service
 	log      *slog.Logger
 
@@ -60,7 +61,11 @@ func New(listings *listing.Service, log *slog.Logger) (*Service, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{engine: engine, listings: listings, log: log, readyCh: make(chan struct{})}, nil
+	ent, err := newEnterpriseIndex()
+	if err != nil {
+		return nil, fmt.Errorf("matching: %w", err)
+	}
+	return &Service{engine: engine, ent: ent, listings: listings, log: log, readyCh: make(chan struct{})}, nil
 }
 
 // Status is what /readyz and operators see of the index.
@@ -86,6 +91,7 @@ func (s *Service) Apply(l listing.Listing) {
 	}
 	s.mu.Unlock()
 	s.apply(l)
+	s.needChanged(l)
 }
 
 func (s *Service) apply(l listing.Listing) {
@@ -123,6 +129,13 @@ func (s *Service) Build(ctx context.Context) error {
 		n += len(docs)
 		return s.engine.UpsertMany(docs)
 	})
+	if err == nil {
+		// Enterprise matching is an extra: a failure there leaves listing
+		// search and matching working.
+		if eerr := s.buildEnterprises(ctx); eerr != nil {
+			s.log.Error("enterprise index build", "err", eerr)
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {

@@ -2,7 +2,9 @@ package search
 
 import (
 	"fmt"
+	"hash/maphash"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/techmarket-org/techmarket/internal/domain"
@@ -63,7 +65,7 @@ type Index struct {
 	totalLen uint64 // over live documents
 	deleted  int    // dead document numbers not yet compacted away
 
-	applyScratch map[uint32]uint16 // guarded by mu (write)
+	listSlab []postingList // guarded by mu (write); see newList
 
 	log *appendLog // nil when Dir is empty
 }
@@ -118,38 +120,109 @@ func (x *Index) reset() {
 	x.ids, x.byID = nil, map[string]uint32{}
 	x.alive, x.docLen, x.meta, x.ipcArena, x.docTerms = nil, nil, nil, nil, nil
 	x.live, x.totalLen, x.deleted = 0, 0, 0
-	x.applyScratch = map[uint32]uint16{}
 }
 
 // analysedDoc is a document after text analysis, ready to be applied under the
-// write lock.
+// write lock: its distinct terms with their summed weighted frequencies.
 type analysedDoc struct {
 	doc    Doc
 	arena  []byte
 	toks   []tokRef
+	ids    []uint32 // term id per toks entry, noTerm until resolved
 	length uint32
+	num    uint32 // document number, assigned when applied
 }
 
 type tokRef struct {
 	off uint32
 	n   uint16
-	tf  uint16 // weight of this occurrence (TitleWeight for title tokens)
+	tf  uint16 // summed weight of the term's occurrences (TitleWeight per title token)
 }
+
+// noTerm marks a term not (yet) in the dictionary.
+const noTerm = ^uint32(0)
+
+func (a *analysedDoc) term(i int) []byte {
+	t := a.toks[i]
+	return a.arena[t.off : t.off+uint32(t.n)]
+}
+
+// dedup finds a term already seen in the document being analysed: an open
+// addressing table of indexes into the document's distinct terms. Counting
+// here, on the analysing cores, leaves the serial part of a build one
+// dictionary lookup per distinct term instead of one per occurrence.
+type dedup struct {
+	slots []int32 // index+1 into toks; 0 is empty
+	used  int
+}
+
+var dedupPool = sync.Pool{New: func() any { return &dedup{slots: make([]int32, 256)} }}
+
+var dedupSeed = maphash.MakeSeed()
 
 func (x *Index) analyse(d Doc) analysedDoc {
 	a := analysedDoc{doc: d}
+	dd := dedupPool.Get().(*dedup)
 	add := func(text string, weight uint16) {
 		x.an.Visit(text, func(term []byte, kind textproc.TokenKind, _, _ int) {
-			a.toks = append(a.toks, tokRef{off: uint32(len(a.arena)), n: uint16(len(term)), tf: weight})
-			a.arena = append(a.arena, term...)
 			if kind == textproc.KindWord || kind == textproc.KindLatin {
 				a.length += uint32(weight)
+			}
+			mask := uint64(len(dd.slots) - 1)
+			for i := maphash.Bytes(dedupSeed, term) & mask; ; i = (i + 1) & mask {
+				v := dd.slots[i]
+				if v == 0 {
+					dd.slots[i] = int32(len(a.toks) + 1)
+					a.toks = append(a.toks, tokRef{off: uint32(len(a.arena)), n: uint16(len(term)), tf: weight})
+					a.arena = append(a.arena, term...)
+					dd.used++
+					if 2*dd.used > len(dd.slots) {
+						dd.grow(&a)
+					}
+					return
+				}
+				if t := &a.toks[v-1]; string(a.arena[t.off:t.off+uint32(t.n)]) == string(term) {
+					t.tf = uint16(min(int(t.tf)+int(weight), 0xffff))
+					return
+				}
 			}
 		})
 	}
 	add(d.Title, uint16(x.scoring.TitleWeight))
 	add(d.Body, 1)
+	clear(dd.slots)
+	dd.used = 0
+	dedupPool.Put(dd)
+	a.ids = make([]uint32, len(a.toks))
+	for i := range a.ids {
+		a.ids[i] = noTerm
+	}
 	return a
+}
+
+// grow doubles the table and re-inserts the document's terms.
+func (dd *dedup) grow(a *analysedDoc) {
+	dd.slots = make([]int32, 2*len(dd.slots))
+	mask := uint64(len(dd.slots) - 1)
+	for k := range a.toks {
+		i := maphash.Bytes(dedupSeed, a.term(k)) & mask
+		for dd.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		dd.slots[i] = int32(k + 1)
+	}
+}
+
+// resolve looks up the ids of the terms already in the dictionary. Caller
+// holds the read or the write lock.
+func (x *Index) resolve(a *analysedDoc) {
+	for i := range a.toks {
+		if a.ids[i] == noTerm {
+			if id, ok := x.termIDs[string(a.term(i))]; ok {
+				a.ids[i] = id
+			}
+		}
+	}
 }
 
 // Upsert adds or replaces one document.
@@ -167,8 +240,12 @@ func (x *Index) Upsert(d Doc) error {
 	return x.maybeMaintain()
 }
 
-// UpsertMany adds or replaces documents, analysing them on all cores. It is
-// the bulk path for rebuilds; documents are applied in order.
+// UpsertMany adds or replaces documents. It is the bulk path for rebuilds:
+// the documents are analysed on all cores, their terms looked up in the
+// dictionary under the read lock (searches go on), and their postings appended
+// under the write lock by one goroutine per core, each owning a share of the
+// terms, so no posting list is touched by two goroutines. Documents are
+// applied in order.
 func (x *Index) UpsertMany(docs []Doc) error {
 	var fields []error
 	for i := range docs {
@@ -181,26 +258,55 @@ func (x *Index) UpsertMany(docs []Doc) error {
 	}
 	analysed := make([]analysedDoc, len(docs))
 	workers := runtime.GOMAXPROCS(0)
+	parallel(workers, func(w int) {
+		for i := w; i < len(docs); i += workers {
+			analysed[i] = x.analyse(docs[i])
+			// The read lock is taken per document so that a waiting writer
+			// is not held up for a whole batch.
+			x.mu.RLock()
+			x.resolve(&analysed[i])
+			x.mu.RUnlock()
+		}
+	})
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var logErr error
+	for i := range analysed {
+		if err := x.logWrite(walRecord{Op: opUpsert, Doc: &docs[i]}); err != nil {
+			analysed, logErr = analysed[:i], err
+			break
+		}
+	}
+	for i := range analysed {
+		x.applyDoc(&analysed[i])
+	}
+	parallel(workers, func(w int) {
+		for i := range analysed {
+			a := &analysed[i]
+			for k, id := range a.ids {
+				if int(id)%workers == w {
+					x.lists[id].add(a.num, uint8(min(a.toks[k].tf, 255)), a.length)
+				}
+			}
+		}
+	})
+	if logErr != nil {
+		return logErr
+	}
+	return x.maybeMaintain()
+}
+
+// parallel runs fn(0) … fn(workers-1) concurrently and waits for them.
+func parallel(workers int, fn func(w int)) {
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for i := w; i < len(docs); i += workers {
-				analysed[i] = x.analyse(docs[i])
-			}
+			fn(w)
 		}(w)
 	}
 	wg.Wait()
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	for i := range analysed {
-		if err := x.logWrite(walRecord{Op: opUpsert, Doc: &docs[i]}); err != nil {
-			return err
-		}
-		x.apply(&analysed[i])
-	}
-	return x.maybeMaintain()
 }
 
 // Delete removes a document.
@@ -235,31 +341,36 @@ func (x *Index) remove(id string) {
 
 // apply indexes an analysed document. Caller holds the write lock.
 func (x *Index) apply(a *analysedDoc) {
+	x.resolve(a)
+	x.applyDoc(a)
+	for k, id := range a.ids {
+		x.lists[id].add(a.num, uint8(min(a.toks[k].tf, 255)), a.length)
+	}
+}
+
+// applyDoc gives an analysed document its number and its terms their ids
+// (creating the terms new to the dictionary) and records everything but the
+// postings, which the caller appends. Caller holds the write lock.
+func (x *Index) applyDoc(a *analysedDoc) {
 	x.remove(a.doc.ID)
 	n := uint32(len(x.ids))
-	scratch := x.applyScratch
-	clear(scratch)
-	for _, t := range a.toks {
-		term := a.arena[t.off : t.off+uint32(t.n)]
+	a.num = n
+	for k, id := range a.ids {
+		if id != noTerm {
+			continue
+		}
+		// Looked up again: an earlier document of the batch, or another
+		// writer since the read-locked lookup, may have added it.
+		term := a.term(k)
 		id, ok := x.termIDs[string(term)]
 		if !ok {
 			id = uint32(len(x.terms))
 			s := string(term)
 			x.termIDs[s] = id
 			x.terms = append(x.terms, s)
-			x.lists = append(x.lists, &postingList{})
+			x.lists = append(x.lists, x.newList())
 		}
-		scratch[id] += t.tf
-	}
-	var own []uint32
-	if x.opts.KeepDocTerms {
-		own = make([]uint32, 0, len(scratch))
-	}
-	for id, tf := range scratch {
-		x.lists[id].add(n, uint8(min(tf, 255)), a.length)
-		if own != nil {
-			own = append(own, id)
-		}
+		a.ids[k] = id
 	}
 	x.ids = append(x.ids, a.doc.ID)
 	x.byID[a.doc.ID] = n
@@ -273,10 +384,22 @@ func (x *Index) apply(a *analysedDoc) {
 		for len(x.docTerms) < int(n) {
 			x.docTerms = append(x.docTerms, nil)
 		}
-		x.docTerms = append(x.docTerms, own)
+		x.docTerms = append(x.docTerms, slices.Clone(a.ids))
 	}
 	x.live++
 	x.totalLen += uint64(a.length)
+}
+
+// newList returns an empty posting list. Lists are carved out of slabs: most
+// terms (character bigrams above all) occur in a handful of documents, and
+// one allocation per term was a large share of build time.
+func (x *Index) newList() *postingList {
+	if len(x.listSlab) == 0 {
+		x.listSlab = make([]postingList, 1024)
+	}
+	p := &x.listSlab[0]
+	x.listSlab = x.listSlab[1:]
+	return p
 }
 
 func (x *Index) isAlive(n uint32) bool { return x.alive[n/64]&(1<<(n%64)) != 0 }

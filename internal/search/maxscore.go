@@ -189,7 +189,13 @@ func (x *Index) newSearcher(q *Query, terms []queryTerm) *searcher {
 		}
 	}
 	N := float64(max(x.live, 1))
+	skipDF := max(x.scoring.BigramSkipMinDF, int(x.scoring.BigramSkipShare*N))
 	for _, t := range terms {
+		if t.cover != "" {
+			if id, ok := x.termIDs[t.cover]; ok && x.lists[id].count >= skipDF {
+				continue
+			}
+		}
 		c := clause{qt: t}
 		df, maxTF, minLen := 0, 0, uint32(math.MaxUint32)
 		for _, term := range t.terms {

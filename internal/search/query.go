@@ -97,6 +97,11 @@ type Scoring struct {
 	// phrase (a keyphrase or a clause). It rewards documents that match many
 	// phrases over documents that match one phrase very well.
 	PhraseSaturation float64
+	// A query bigram inside a query word that at least
+	// max(BigramSkipMinDF, BigramSkipShare × documents) documents hold is
+	// dropped; BigramSkipMinDF 0 keeps every bigram.
+	BigramSkipMinDF int
+	BigramSkipShare float64
 }
 
 // DefaultScoring are the parameters the engine ships with (see
@@ -147,6 +152,7 @@ type queryTerm struct {
 	weight float64
 	phrase int
 	source string
+	cover  string // for a bigram: the query word whose span holds it
 }
 
 // plan analyses the query text into weighted terms grouped by phrase. Phrases
@@ -162,19 +168,28 @@ func (x *Index) plan(q *Query) []queryTerm {
 	for phrase, text := range splitPhrases(q.Text) {
 		toks := x.an.Analyze(text)
 		index := map[string]int{}
-		addTerm := func(terms []string, w float64, source string) {
+		addTerm := func(terms []string, w float64, source string) int {
 			key := source + "\x00" + strings.Join(terms, "\x00")
 			if i, ok := index[key]; ok {
 				out[i].weight += w
-				return
+				return i
 			}
 			index[key] = len(out)
 			out = append(out, queryTerm{terms: terms, weight: w, phrase: phrase, source: source})
+			return len(out) - 1
 		}
 		for i, t := range toks {
 			switch t.Kind {
 			case textproc.KindBigram:
-				addTerm([]string{t.Term}, x.scoring.BigramWeight, "query")
+				bi := addTerm([]string{t.Term}, x.scoring.BigramWeight, "query")
+				if x.scoring.BigramSkipMinDF > 0 {
+					for _, w := range toks {
+						if w.Kind == textproc.KindWord && w.Start <= t.Start && t.End <= w.End {
+							out[bi].cover = w.Term
+							break
+						}
+					}
+				}
 			case textproc.KindLatin:
 				addTerm([]string{t.Term}, x.scoring.LatinWeight, "query")
 				if lex != nil {

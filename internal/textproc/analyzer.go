@@ -55,7 +55,21 @@ type Token struct {
 type Options struct {
 	// Bigrams adds overlapping character bigrams of Chinese runs.
 	Bigrams bool
+	// BigramScope limits which bigrams are emitted (experiment).
+	BigramScope int
 }
+
+// Bigram scopes.
+const (
+	// BigramsEverywhere emits every overlapping pair of a Chinese run.
+	BigramsEverywhere = 0
+	// BigramsOOV emits pairs only inside stretches of two or more consecutive
+	// single-character segments: text the dictionary does not cover.
+	BigramsOOV = 1
+	// BigramsCross emits pairs that are not inside one multi-character word:
+	// pairs across a word boundary and inside single-character stretches.
+	BigramsCross = 2
+)
 
 // Analyzer turns text into index terms. It is safe for concurrent use.
 type Analyzer struct {
@@ -220,6 +234,7 @@ type scratch struct {
 	offs  []int32 // byte offset of each rune in the input, plus the end
 	route []float32
 	best  []int32
+	seg   []int32
 	term  []byte
 }
 
@@ -335,16 +350,25 @@ func (a *Analyzer) segmentHan(sc *scratch, i, j int, fn func([]byte, TokenKind, 
 		}
 		route[p], best[p] = bestScore, int32(bestEnd)
 	}
+	seg := sc.seg[:0]
 	for p := 0; p < n; {
 		e := int(best[p])
+		seg = append(seg, int32(e-p))
+		for q := p + 1; q < e; q++ {
+			seg = append(seg, -1)
+		}
 		stop := a.emitHan(sc, i+p, i+e, KindWord, fn)
 		if e-p >= 3 && !stop {
 			a.emitParts(sc, i+p, i+e, fn)
 		}
 		p = e
 	}
+	sc.seg = seg
 	if a.opts.Bigrams {
 		for p := 0; p+1 < n; p++ {
+			if !a.keepBigram(seg, p) {
+				continue
+			}
 			w := append(sc.term[:0], BigramPrefix...)
 			w = utf8.AppendRune(w, rs[p])
 			w = utf8.AppendRune(w, rs[p+1])
@@ -352,6 +376,19 @@ func (a *Analyzer) segmentHan(sc *scratch, i, j int, fn func([]byte, TokenKind, 
 			fn(w, KindBigram, int(sc.offs[i+p]), int(sc.offs[i+p+2]))
 		}
 	}
+}
+
+// keepBigram reports whether the pair at p, p+1 is emitted under the
+// bigram scope. seg[q] is the length of the segment starting at q, or -1 when
+// q is inside a segment.
+func (a *Analyzer) keepBigram(seg []int32, p int) bool {
+	switch a.opts.BigramScope {
+	case BigramsOOV:
+		return seg[p] == 1 && seg[p+1] == 1
+	case BigramsCross:
+		return seg[p+1] >= 0
+	}
+	return true
 }
 
 // emitParts emits every dictionary word of two or more characters strictly

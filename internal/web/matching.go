@@ -37,6 +37,8 @@ type matchesPage struct {
 	CanSave   bool                      // the viewer may save the seeker listing as a need
 	SavedNeed *matching.SavedNeed
 	Alerts    []alertView
+	// Enterprises that may want the seeker, for an achievement (orgs_profile.go).
+	Enterprises *enterpriseSection
 }
 
 // matchView is a match with its text cut for highlighting and its factors
@@ -110,6 +112,9 @@ func (s *site) listingMatches(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		page.Summary = &sum
+	}
+	if page.Enterprises, err = s.enterprisesFor(r, actor, m); err != nil {
+		return err
 	}
 	return s.render(w, r, http.StatusOK, "matching_matches", page)
 }

@@ -92,6 +92,9 @@ func (s *site) routes(mux *http.ServeMux) {
 	// Matching: matches with explanations, feedback, saved needs (issue 3): matching.go.
 	s.matchingRoutes(mux)
 
+	// Organisation profiles (enterprise matching): orgs_profile.go.
+	s.orgRoutes(mux)
+
 	// Everything no other pattern claims gets the friendly 404 page.
 	mux.HandleFunc("/", s.handle(s.notFound))
 }

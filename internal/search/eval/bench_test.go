@@ -76,3 +76,39 @@ func BenchmarkPruning(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBuild times a bulk build of 50,000 synthetic documents (the
+// kppatent-zh word distribution) in batches of 20,000, as a rebuild does:
+//
+//	go test ./internal/search/eval -run XXX -bench Build -cpuprofile cpu.out
+func BenchmarkBuild(b *testing.B) {
+	const dir = "../../../../shared/data/kppatent-zh/"
+	if _, err := os.Stat(dir + "corpus.jsonl"); err != nil {
+		b.Skip("kppatent-zh not available")
+	}
+	real, err := ReadCorpus(dir + "corpus.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	an, err := textproc.New(textproc.Options{Bigrams: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	synth := NewSynth(real, an)
+	docs := make([]search.Doc, 50000)
+	for i := range docs {
+		docs[i] = synth.Doc(i)
+	}
+	for b.Loop() {
+		x, err := search.New(search.Options{Analyzer: an})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i < len(docs); i += 20000 {
+			if err := x.UpsertMany(docs[i:min(i+20000, len(docs))]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "docs/s")
+}
