@@ -1,0 +1,173 @@
+package ledger
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/techmarket-org/techmarket/internal/audit"
+	"github.com/techmarket-org/techmarket/internal/store"
+)
+
+// The write half of a batch: everything the commands accepted, written with
+// one bulk statement per table (bulk.go) after they all ran in memory.
+
+// flush writes every accepted effect with bulk statements.
+func (w *world) flush(ctx context.Context) error {
+	steps := []struct {
+		phase int
+		fn    func(context.Context) error
+	}{
+		{phaseFlushContracts, w.flushContracts},
+		{phaseFlushJournal, w.flushTransactions},
+		{phaseFlushBalances, w.flushBalances},
+		{phaseFlushJournal, w.flushRoyalties},
+		{phaseAudit, w.flushAudit},
+	}
+	for _, s := range steps {
+		start := time.Now()
+		if err := s.fn(ctx); err != nil {
+			return err
+		}
+		w.e.timing(s.phase, start)
+	}
+	return nil
+}
+
+func (w *world) flushAudit(ctx context.Context) error {
+	if len(w.auditLog) == 1 {
+		a := w.auditLog[0]
+		return audit.Record(ctx, w.q, a.actor, a.action, a.objType, a.objID, a.detail)
+	}
+	recs := make([]audit.Rec, len(w.auditLog))
+	for i, a := range w.auditLog {
+		recs[i] = audit.Rec{Actor: a.actor, Action: a.action, ObjectType: a.objType, ObjectID: a.objID, Detail: a.detail}
+	}
+	return audit.RecordMany(ctx, w.q, recs)
+}
+
+func (w *world) flushTransactions(ctx context.Context) error {
+	txCols := []column{{"id", colText}, {"idempotency_key", colText}, {"request_hash", colText}, {"kind", colText},
+		{"contract_id", colTextNull}, {"milestone_seq", colIntNull}, {"ref_id", colTextNull}, {"bank_ref", colTextNull},
+		{"amount_fen", colInt}, {"actor_id", colText}, {"memo", colText}, {"recorded_at", colTime}}
+	pCols := []column{{"tx_id", colText}, {"idx", colInt}, {"source", colText}, {"destination", colText},
+		{"amount_fen", colInt}, {"recorded_at", colTime}}
+	txRows := make([][]any, 0, len(w.txs))
+	var pRows [][]any
+	for _, t := range w.txs {
+		c := w.cmdOf[t]
+		var seq any
+		if t.MilestoneSeq > 0 {
+			seq = int64(t.MilestoneSeq)
+		}
+		txRows = append(txRows, []any{t.ID, t.Key, c.hash, t.Kind, t.ContractID, seq, t.RefID, t.BankRef,
+			int64(t.Amount), t.ActorID, t.Memo, t.RecordedAt})
+		for i, p := range t.Postings {
+			pRows = append(pRows, []any{t.ID, int64(i), p.Source, p.Destination, int64(p.Amount), t.RecordedAt})
+		}
+	}
+	if err := insertRows(ctx, w.q, "ledger_transactions", txCols, txRows); err != nil {
+		return err
+	}
+	return insertRows(ctx, w.q, "ledger_postings", pCols, pRows)
+}
+
+func (w *world) flushBalances(ctx context.Context) error {
+	keys := make([]balKey, 0, len(w.deltas))
+	for k, d := range w.deltas {
+		if d != 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool { return keyLess(keys[i], keys[j]) })
+	rows := make([][]any, len(keys))
+	for i, k := range keys {
+		rows[i] = []any{k.account, int64(k.shard), w.deltas[k]}
+	}
+	return updateRows(ctx, w.q, "ledger_balances",
+		[]column{{"account", colText}, {"shard", colInt}}, []column{{"delta", colInt}},
+		[]string{"balance_fen = balance_fen + v.delta"}, rows)
+}
+
+func (w *world) flushContracts(ctx context.Context) error {
+	var newC, dirtyC, newM, dirtyM [][]any
+	for _, id := range sortedKeys(w.contracts) {
+		cs := w.contracts[id]
+		switch {
+		case cs.isNew:
+			terms, err := json.Marshal(cs.terms)
+			if err != nil {
+				return fmt.Errorf("encode terms: %w", err)
+			}
+			newC = append(newC, []any{id, cs.terms.BuyerOrg, cs.terms.SellerOrg, cs.price, string(terms),
+				cs.held, cs.released, cs.escrowRefunded, cs.clawbackRefunded, cs.createdAt})
+		case cs.dirty:
+			dirtyC = append(dirtyC, []any{id, cs.held, cs.released, cs.escrowRefunded, cs.clawbackRefunded})
+		}
+		for _, seq := range sortedKeys(cs.milestones) {
+			m := cs.milestones[seq]
+			row := []any{id, int64(seq), m.Status, m.DeliveredAt, m.DeemedAt, int64(m.Released), int64(m.Refunded),
+				formatParts(m.clawed), m.ReleaseTx}
+			switch {
+			case m.isNew:
+				newM = append(newM, append(row, m.Title, int64(m.Amount)))
+			case m.dirty:
+				dirtyM = append(dirtyM, row)
+			}
+		}
+	}
+	cCols := []column{{"id", colText}, {"buyer_org", colText}, {"seller_org", colText}, {"price_fen", colInt},
+		{"terms", colText}, {"held_fen", colInt}, {"released_fen", colInt}, {"escrow_refunded_fen", colInt},
+		{"clawback_refunded_fen", colInt}, {"created_at", colTime}}
+	if err := insertRows(ctx, w.q, "ledger_contracts", cCols, newC); err != nil {
+		return err
+	}
+	if err := updateRows(ctx, w.q, "ledger_contracts", []column{{"id", colText}},
+		[]column{{"held", colInt}, {"released", colInt}, {"erefunded", colInt}, {"crefunded", colInt}},
+		[]string{"held_fen = v.held", "released_fen = v.released", "escrow_refunded_fen = v.erefunded",
+			"clawback_refunded_fen = v.crefunded"}, dirtyC); err != nil {
+		return err
+	}
+	mKeys := []column{{"contract_id", colText}, {"seq", colInt}}
+	mVals := []column{{"status", colText}, {"delivered_at", colTimeNull}, {"deemed_at", colTimeNull},
+		{"released_fen", colInt}, {"refunded_fen", colInt}, {"clawed_parts", colText}, {"release_tx", colTextNull}}
+	if err := insertRows(ctx, w.q, "ledger_milestones",
+		append(append(append([]column{}, mKeys...), mVals...), column{"title", colText}, column{"amount_fen", colInt}), newM); err != nil {
+		return err
+	}
+	return updateRows(ctx, w.q, "ledger_milestones", mKeys, mVals,
+		[]string{"status = v.status", "delivered_at = v.delivered_at", "deemed_at = v.deemed_at",
+			"released_fen = v.released_fen", "refunded_fen = v.refunded_fen", "clawed_parts = v.clawed_parts",
+			"release_tx = v.release_tx"}, dirtyM)
+}
+
+func (w *world) flushRoyalties(ctx context.Context) error {
+	for _, r := range w.reports {
+		if _, err := w.q.Exec(ctx, `INSERT INTO ledger_royalty_reports (id, contract_id, licence_year, period_start,
+			period_end, sales_fen, chargeable, tx_id, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.id, r.contractID, r.year, r.periodStart, r.periodEnd, r.sales, r.chargeable, r.txID, r.at); err != nil {
+			return fmt.Errorf("store royalty report: %w", err)
+		}
+	}
+	for _, inv := range w.newInvs {
+		if _, err := w.q.Exec(ctx, `INSERT INTO ledger_royalty_invoices (id, contract_id, kind, licence_year, report_id,
+			base_fen, amount_fen, due_date, issued_tx, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			inv.ID, inv.ContractID, inv.Kind, inv.LicenceYear, store.NullString(inv.reportID), int64(inv.Base),
+			int64(inv.Amount), inv.DueDate, inv.IssuedTx, inv.IssuedAt); err != nil {
+			return fmt.Errorf("store royalty invoice: %w", err)
+		}
+	}
+	for _, id := range sortedKeys(w.invoices) {
+		inv := w.invoices[id]
+		if !inv.dirty {
+			continue
+		}
+		if _, err := w.q.Exec(ctx, `UPDATE ledger_royalty_invoices SET paid_tx = ?, paid_at = ? WHERE id = ? AND paid_tx IS NULL`,
+			inv.PaidTx, inv.PaidAt, inv.ID); err != nil {
+			return fmt.Errorf("mark invoice paid: %w", err)
+		}
+	}
+	return nil
+}
