@@ -19,9 +19,11 @@ import (
 // REST API with its own token (the other `ledger` subcommands are operator
 // tools that open the database directly).
 func ledgerClientCmds() []*cobra.Command {
-	return []*cobra.Command{newLedgerPendingCmd(), newLedgerAccountsCmd(), newLedgerAccountStatementCmd(),
+	cmds := []*cobra.Command{newLedgerPendingCmd(), newLedgerAccountsCmd(), newLedgerAccountStatementCmd(),
 		newLedgerContractCmd(), newLedgerAcceptCmd(), newLedgerReportRoyaltyCmd(), newLedgerDepositCmd(),
 		newLedgerUploadStatementCmd()}
+	// client_ledger_commands.go: hold, deliver, dispute, refund, pay-invoice, withdraw, release-deemed.
+	return append(cmds, ledgerCommandCmds()...)
 }
 
 // fenText prints an amount of fen as yuan.

@@ -32,6 +32,7 @@ func (s *site) ledgerRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /ledger/contracts/{id}/milestones/{seq}/accept", s.handle(s.ledgerAccept))
 	mux.HandleFunc("GET /ledger/reconcile", s.handle(s.ledgerReconcileForm))
 	mux.HandleFunc("POST /ledger/reconcile", s.handle(s.ledgerReconcile))
+	s.ledgerActionRoutes(mux) // ledger_actions.go
 }
 
 // ledgerText gives the ledger pages their labels.
@@ -113,6 +114,15 @@ type ledgerOverviewPage struct {
 	Accounts  []ledger.AccountBalance
 	Contracts []ledger.ContractSummary
 	Pending   ledger.Pending
+	// Forms (ledger_actions.go): the accounts the viewer may withdraw from,
+	// whether it may run deemed acceptance, and the outcome of a posted form.
+	Withdraw       []string
+	IsOperator     bool
+	Key            string
+	Act            ledgerFormState
+	Withdrawn      *ledger.Transaction
+	DeemedRan      bool
+	DeemedReleased int
 }
 
 func (s *site) ledgerOverview(w http.ResponseWriter, r *http.Request) error {
@@ -120,9 +130,19 @@ func (s *site) ledgerOverview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return s.renderOverview(w, r, http.StatusOK, ledger.ViewOrg(actor, r.URL.Query().Get("org")), nil)
+}
+
+// renderOverview draws the accounts page of org; mutate adds the outcome of a
+// posted form.
+func (s *site) renderOverview(w http.ResponseWriter, r *http.Request, status int, org string, mutate func(*ledgerOverviewPage)) error {
+	actor, err := signedIn(r)
+	if err != nil {
+		return err
+	}
 	ctx, svc := r.Context(), s.app.Ledger
-	org := ledger.ViewOrg(actor, r.URL.Query().Get("org"))
-	page := ledgerOverviewPage{Org: org, Orgs: s.orgChoices(r, actor, org), IsStaff: ledger.IsStaff(actor)}
+	page := ledgerOverviewPage{Org: org, Orgs: s.orgChoices(r, actor, org), IsStaff: ledger.IsStaff(actor),
+		IsOperator: actor.HasRole(domain.RoleOperator), Key: newFormKey()}
 	if page.Accounts, err = svc.Accounts(ctx, actor, org); err != nil {
 		return err
 	}
@@ -132,7 +152,13 @@ func (s *site) ledgerOverview(w http.ResponseWriter, r *http.Request) error {
 	if page.Pending, err = svc.PendingFor(ctx, actor, org); err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "ledger_overview", page)
+	if org != "" {
+		page.Withdraw = withdrawable(actor, page.Accounts)
+	}
+	if mutate != nil {
+		mutate(&page)
+	}
+	return s.render(w, r, status, "ledger_overview", page)
 }
 
 // ledgerStatementPerPage lines per statement page.
@@ -218,9 +244,10 @@ type ledgerTimelinePage struct {
 	ledgerText
 	Timeline ledger.Timeline
 	IsBuyer  bool
-	Key      string // idempotency key of the accept forms: a double submit releases once
+	Key      string // idempotency key of the page's forms: a double submit applies once
 	Errors   []apperr.FieldError
 	Detail   string
+	ledgerActions
 }
 
 func (s *site) ledgerTimeline(w http.ResponseWriter, r *http.Request) error {
@@ -228,16 +255,28 @@ func (s *site) ledgerTimeline(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *site) renderTimeline(w http.ResponseWriter, r *http.Request, status int, errs []apperr.FieldError, detail string) error {
+	return s.renderTimelineOf(w, r, status, r.PathValue("id"), ledgerTimelinePage{Errors: errs, Detail: detail})
+}
+
+// renderTimelineOf draws a contract's timeline page with the actions the
+// viewer's roles allow (page carries the errors of a refused form, if any).
+func (s *site) renderTimelineOf(w http.ResponseWriter, r *http.Request, status int, contractID string, page ledgerTimelinePage) error {
 	actor, err := signedIn(r)
 	if err != nil {
 		return err
 	}
-	tl, err := s.app.Ledger.Timeline(r.Context(), actor, r.PathValue("id"))
+	tl, err := s.app.Ledger.Timeline(r.Context(), actor, contractID)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, status, "ledger_timeline", ledgerTimelinePage{Timeline: tl, Errors: errs, Detail: detail,
-		IsBuyer: actor.HasRoleIn(tl.Agreement.Terms.BuyerOrg, domain.RoleBuyer), Key: newFormKey()})
+	page.Timeline, page.Key = tl, newFormKey()
+	page.IsBuyer = actor.HasRoleIn(tl.Agreement.Terms.BuyerOrg, domain.RoleBuyer)
+	page.ledgerActions = timelineActions(actor, tl, page.ledgerActions.Act)
+	if g := page.Act.Errs.General; len(g) > 0 && !page.shows(page.Act.Form, tl, page.IsBuyer) {
+		// The form is gone (the milestone moved on, the invoice was paid): say why at the top.
+		page.Detail = strings.Join(g, " ")
+	}
+	return s.render(w, r, status, "ledger_timeline", page)
 }
 
 func newFormKey() string {
@@ -278,8 +317,10 @@ func (s *site) ledgerAccept(w http.ResponseWriter, r *http.Request) error {
 	if key == "" || len(key) > 64 {
 		l.Add("key", "invalid", "reload the page and try again", "请刷新页面后重试")
 	}
+	form := "accept-" + strconv.Itoa(seq)
 	if err := l.Err("web.ledger"); err != nil {
-		return s.renderTimeline(w, r, http.StatusUnprocessableEntity, apperr.FieldsOf(err), "")
+		return s.renderTimelineOf(w, r, http.StatusUnprocessableEntity, id, ledgerTimelinePage{Errors: apperr.FieldsOf(err),
+			ledgerActions: ledgerActions{Act: ledgerFormState{Form: form, Errs: newFormErrors(reqLang(r), err, map[string]string{"amount": "amount"}), Values: r.PostForm}}})
 	}
 	_, err = s.app.Ledger.AcceptMilestone(r.Context(), actor, "web:"+actor.UserID+":"+key, ledger.AcceptInput{
 		ContractID: id, Seq: seq, Amount: amount, Memo: strings.TrimSpace(r.PostFormValue("memo"))})
