@@ -27,6 +27,7 @@ func TestSeed(t *testing.T) {
 		checkOrgsAndRoles(t, a, creds)
 		checkListings(t, db)
 		checkSearch(t, a)
+		checkEnterpriseMatches(t, a) // profiles_test.go
 
 		// The review queue is not empty, and an operator sees it.
 		op, err := a.Identity.Login(ctx, "operator"+emailDomain, passwordOf(t, creds, "operator"+emailDomain), "127.0.0.1")

@@ -3,6 +3,7 @@ package matching
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
@@ -114,8 +115,7 @@ type entData struct {
 	needs []entNeed
 }
 
-// text is the enterprise's searchable text, also used to turn matched terms
-// back into its own words.
+// doc is the enterprise's engine document.
 func (e *entData) doc() search.Doc {
 	f := search.Features{Region: e.RegionCode}
 	fields := map[string]bool{}
@@ -158,6 +158,8 @@ func (e *entData) doc() search.Doc {
 	}
 }
 
+// text is the enterprise's public text, to turn matched terms back into its
+// own words.
 func (e *entData) text() string {
 	parts := []string{e.ScopeZh, e.ScopeEn}
 	for _, n := range e.needs {
@@ -208,11 +210,17 @@ func loadEnterprises(ctx context.Context, db *store.DB, ids []string) (map[strin
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	const needFrom = ` FROM listings l JOIN organizations o ON o.id = l.owner_org_id
+	// The most recent maxNeedsPerEnterprise needs of each enterprise, ranked
+	// in the database so that a company with thousands of needs does not
+	// send them all.
+	recent := `SELECT l.id, l.owner_org_id, l.status, l.title_zh, l.title_en, l.summary_zh, l.summary_en, l.field,
+		ROW_NUMBER() OVER (PARTITION BY l.owner_org_id ORDER BY l.published_at DESC, l.id) AS rn
+		FROM listings l JOIN organizations o ON o.id = l.owner_org_id
 		WHERE o.type = 'enterprise' AND l.kind = 'need' AND l.published_at IS NOT NULL
-		AND l.status IN ('published', 'expired', 'withdrawn')`
-	rows, err = db.Query(ctx, `SELECT l.id, l.owner_org_id, l.status, l.title_zh, l.title_en, l.summary_zh, l.summary_en, l.field`+
-		needFrom+needWhere+` ORDER BY l.published_at DESC, l.id`, args...)
+		AND l.status IN ('published', 'expired', 'withdrawn')` + needWhere
+	limit := fmt.Sprintf(" WHERE n.rn <= %d", maxNeedsPerEnterprise)
+	rows, err = db.Query(ctx, `SELECT n.id, n.owner_org_id, n.status, n.title_zh, n.title_en, n.summary_zh, n.summary_en, n.field
+		FROM (`+recent+`) n`+limit+` ORDER BY n.owner_org_id, n.rn`, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read enterprise needs: %w", err)
 	}
@@ -224,7 +232,7 @@ func loadEnterprises(ctx context.Context, db *store.DB, ids []string) (map[strin
 			rows.Close()
 			return nil, nil, err
 		}
-		if e := out[owner]; e != nil && len(e.needs) < maxNeedsPerEnterprise {
+		if e := out[owner]; e != nil {
 			e.needs = append(e.needs, n)
 		}
 	}
@@ -238,9 +246,8 @@ func loadEnterprises(ctx context.Context, db *store.DB, ids []string) (map[strin
 			byID[e.needs[i].ID] = &e.needs[i]
 		}
 	}
-	rows, err = db.Query(ctx, `SELECT i.listing_id, i.code FROM listing_ipc i JOIN listings l ON l.id = i.listing_id
-		JOIN organizations o ON o.id = l.owner_org_id WHERE o.type = 'enterprise' AND l.kind = 'need' AND l.published_at IS NOT NULL
-		AND l.status IN ('published', 'expired', 'withdrawn')`+needWhere+` ORDER BY i.listing_id, i.code`, args...)
+	rows, err = db.Query(ctx, `SELECT i.listing_id, i.code FROM listing_ipc i
+		WHERE i.listing_id IN (SELECT n.id FROM (`+recent+`) n`+limit+`) ORDER BY i.listing_id, i.code`, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read enterprise needs' IPC: %w", err)
 	}
@@ -273,10 +280,13 @@ func (s *Service) buildEnterprises(ctx context.Context) error {
 	x.mu.Unlock()
 
 	ents, order, err := loadEnterprises(ctx, p.db, nil)
+	var docs []search.Doc
 	if err == nil {
-		docs := make([]search.Doc, 0, len(order))
+		docs = make([]search.Doc, 0, len(order))
 		for _, id := range order {
-			docs = append(docs, ents[id].doc())
+			if d := docOrNil(ents[id]); d != nil {
+				docs = append(docs, *d)
+			}
 		}
 		err = x.engine.UpsertMany(docs)
 	}
@@ -287,7 +297,7 @@ func (s *Service) buildEnterprises(ctx context.Context) error {
 		return fmt.Errorf("matching: build enterprise index: %w", err)
 	}
 	dirty := x.dirty
-	x.state, x.dirty, x.docs = ready, nil, len(order)
+	x.state, x.dirty, x.docs = ready, nil, len(docs)
 	x.mu.Unlock()
 	for id := range dirty {
 		s.RefreshEnterprise(id)
@@ -314,8 +324,8 @@ func (s *Service) RefreshEnterprise(orgID string) {
 	}
 	ents, _, err := loadEnterprises(context.Background(), p.db, []string{orgID})
 	if err == nil {
-		if e := ents[orgID]; e != nil {
-			err = x.engine.Upsert(e.doc())
+		if d := docOrNil(ents[orgID]); d != nil {
+			err = x.engine.Upsert(*d)
 		} else {
 			err = x.engine.Delete(orgID)
 		}
@@ -323,6 +333,19 @@ func (s *Service) RefreshEnterprise(orgID string) {
 	if err != nil {
 		s.log.Error("enterprise index update", "org", orgID, "err", err)
 	}
+}
+
+// docOrNil is an enterprise's document, nil when it has no text to match
+// (no profile text and no public need): the engine only scores text.
+func docOrNil(e *entData) *search.Doc {
+	if e == nil {
+		return nil
+	}
+	d := e.doc()
+	if d.Title == "" && d.Body == "" {
+		return nil
+	}
+	return &d
 }
 
 // needChanged follows a listing change into the enterprise engine: a need
@@ -400,34 +423,38 @@ func (s *Service) EnterprisesFor(ctx context.Context, actor domain.Actor, listin
 }
 
 // needsWithWords picks up to three of the enterprise's visible needs whose
-// public text holds a matched word, to show where the match came from.
-// Withdrawn needs count in the ranking (their text was public) but are not
-// linked: nobody else can open them any more.
+// public text holds a matched word, the ones holding the best-scoring words
+// first, to show where the match came from. Withdrawn needs count in the
+// ranking (their text was public) but are not linked: nobody else can open
+// them any more.
 func needsWithWords(needs []entNeed, terms []MatchTerm) []NeedRef {
-	out := []NeedRef{}
+	type scored struct {
+		ref   NeedRef
+		score float64
+	}
+	var found []scored
 	for _, n := range needs {
 		if n.Status == listing.StatusWithdrawn {
 			continue
 		}
 		text := asciiLower(n.TitleZh + "\n" + n.TitleEn + "\n" + n.SummaryZh + "\n" + n.SummaryEn)
-		hit := false
+		score := 0.0
 		for _, t := range terms {
 			for _, w := range t.Words {
 				if w != "" && strings.Contains(text, asciiLower(w)) {
-					hit = true
+					score += t.Score
 					break
 				}
 			}
-			if hit {
-				break
-			}
 		}
-		if hit {
-			out = append(out, NeedRef{ID: n.ID, TitleZh: n.TitleZh, TitleEn: n.TitleEn})
-			if len(out) == 3 {
-				break
-			}
+		if score > 0 {
+			found = append(found, scored{NeedRef{ID: n.ID, TitleZh: n.TitleZh, TitleEn: n.TitleEn}, score})
 		}
+	}
+	sort.SliceStable(found, func(i, j int) bool { return found[i].score > found[j].score })
+	out := []NeedRef{}
+	for _, f := range found[:min(3, len(found))] {
+		out = append(out, f.ref)
 	}
 	return out
 }
