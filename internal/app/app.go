@@ -123,7 +123,11 @@ func New(cfg Config, log *slog.Logger, db *store.DB) *App {
 	}
 	n := notify.New(db)
 	listings := listing.New(db, n)
-	matcher, err := matching.New(listings, log)
+	indexDir := ""
+	if cfg.DataDir != "" {
+		indexDir = filepath.Join(cfg.DataDir, "index", "listings")
+	}
+	matcher, err := matching.New(listings, log, indexDir)
 	if err != nil {
 		// The analyzer's dictionaries are embedded: failing to load them is a
 		// broken build, not a runtime condition.

@@ -3,6 +3,7 @@ package listing
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/techmarket-org/techmarket/internal/store"
 )
@@ -128,15 +129,31 @@ func publishedByIDs(ctx context.Context, db *store.DB, ids []string) ([]Listing,
 // EachPublished calls fn with every published listing, in batches of up to
 // batch, confidential detail removed. It is how external indexes are rebuilt.
 func (s *Service) EachPublished(ctx context.Context, batch int, fn func([]Listing) error) error {
+	// Walk the primary key and skip other states in Go: SQLite, without
+	// statistics, would sort every published row per batch if given the
+	// status condition.
+	return s.walk(ctx, batch, "", nil, func(l Listing) bool { return l.Status == StatusPublished }, fn)
+}
+
+// EachChangedSince calls fn with every listing changed at or after since, in
+// any state, in batches of up to batch, confidential detail removed. An
+// external index that was saved to disk catches up with it after a restart:
+// published listings are (re)indexed, all others removed.
+func (s *Service) EachChangedSince(ctx context.Context, since time.Time, batch int, fn func([]Listing) error) error {
+	return s.walk(ctx, batch, " AND l.updated_at >= ?", []any{since.UTC()}, func(Listing) bool { return true }, fn)
+}
+
+// walk reads listings in primary-key order, batch rows at a time, with an
+// extra condition, and hands those keep accepts to fn with their transfer
+// modes and IPC codes.
+func (s *Service) walk(ctx context.Context, batch int, cond string, condArgs []any, keep func(Listing) bool, fn func([]Listing) error) error {
 	after := ""
 	for {
-		// Walk the primary key and skip other states in Go: SQLite, without
-		// statistics, would sort every published row per batch if given the
-		// status condition.
+		args := append(append([]any{after}, condArgs...), batch)
 		rows, err := s.db.Query(ctx, `SELECT `+listingColumns+` FROM listings l JOIN organizations o ON o.id = l.owner_org_id
-			WHERE l.id > ? ORDER BY l.id LIMIT ?`, after, batch)
+			WHERE l.id > ?`+cond+` ORDER BY l.id LIMIT ?`, args...)
 		if err != nil {
-			return fmt.Errorf("read published listings: %w", err)
+			return fmt.Errorf("read listings: %w", err)
 		}
 		var items []Listing
 		read := 0
@@ -148,7 +165,7 @@ func (s *Service) EachPublished(ctx context.Context, batch int, fn func([]Listin
 			}
 			read++
 			after = l.ID
-			if l.Status == StatusPublished {
+			if keep(l) {
 				redact(&l)
 				items = append(items, l)
 			}

@@ -24,6 +24,11 @@ type Service struct {
 	listings *listing.Service
 	log      *slog.Logger
 
+	dir       string     // where the listing index is saved; "" keeps it in memory
+	resume    *time.Time // watermark of the saved index loaded by New, until Build catches up
+	persisted bool       // the engine writes to dir
+	fromDisk  bool       // the last build caught up a saved index
+
 	mu      sync.Mutex
 	state   buildState
 	pending []listing.Listing // changes seen while a build reads the database
@@ -45,27 +50,31 @@ const (
 	ready
 )
 
-// New returns a service over an empty in-memory engine; call Build to fill it.
-func New(listings *listing.Service, log *slog.Logger) (*Service, error) {
+// New returns a service over the listing engine; call Build to fill it or,
+// when indexDir holds a saved index, to bring it up to date (persist.go).
+// An empty indexDir keeps the index in memory only.
+func New(listings *listing.Service, log *slog.Logger, indexDir string) (*Service, error) {
 	an, err := analyzer()
-	if err != nil {
-		return nil, fmt.Errorf("matching: %w", err)
-	}
-	// KeepDocTerms lets relevance feedback add the terms of listings judged
-	// relevant to a saved need's query (Rocchio); the analyzer is the engine's
-	// default, shared so that matched words can be highlighted.
-	engine, err := search.New(search.Options{KeepDocTerms: true, Analyzer: an})
 	if err != nil {
 		return nil, fmt.Errorf("matching: %w", err)
 	}
 	if log == nil {
 		log = slog.Default()
 	}
-	ent, err := newEnterpriseIndex()
+	s := &Service{listings: listings, log: log, dir: indexDir, readyCh: make(chan struct{})}
+	// KeepDocTerms lets relevance feedback add the terms of listings judged
+	// relevant to a saved need's query (Rocchio); the analyzer is the engine's
+	// default, shared so that matched words can be highlighted.
+	s.engine, s.resume, err = s.openIndex(an)
 	if err != nil {
 		return nil, fmt.Errorf("matching: %w", err)
 	}
-	return &Service{engine: engine, ent: ent, listings: listings, log: log, readyCh: make(chan struct{})}, nil
+	s.persisted = s.resume != nil
+	s.ent, err = newEnterpriseIndex()
+	if err != nil {
+		return nil, fmt.Errorf("matching: %w", err)
+	}
+	return s, nil
 }
 
 // Status is what /readyz and operators see of the index.
@@ -73,13 +82,16 @@ type Status struct {
 	Ready bool          `json:"ready"`
 	Docs  int           `json:"docs"`
 	Took  time.Duration `json:"build_ns"`
+	// FromDisk: the index was loaded from its saved image and brought up to
+	// date with the listings changed since, not rebuilt from the database.
+	FromDisk bool `json:"from_disk"`
 }
 
 // Status reports whether the index answers queries yet.
 func (s *Service) Status() Status {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return Status{Ready: s.state == ready, Docs: s.docs, Took: s.took}
+	return Status{Ready: s.state == ready, Docs: s.docs, Took: s.took, FromDisk: s.fromDisk}
 }
 
 // Apply follows one listing change: a published listing is (re)indexed, any
@@ -107,9 +119,11 @@ func (s *Service) apply(l listing.Listing) {
 	}
 }
 
-// Build reads every published listing into the engine. Changes that arrive
-// meanwhile are applied at once and again after the read, so a row read
-// before its change committed cannot leave a stale entry behind.
+// Build reads every published listing into the engine — or, when New loaded
+// a saved index, only the listings changed since it was saved — and saves the
+// result when the index is kept on disk. Changes that arrive meanwhile are
+// applied at once and again after the read, so a row read before its change
+// committed cannot leave a stale entry behind.
 func (s *Service) Build(ctx context.Context) error {
 	s.mu.Lock()
 	if s.state == building {
@@ -120,15 +134,33 @@ func (s *Service) Build(ctx context.Context) error {
 	s.mu.Unlock()
 
 	start := time.Now()
+	watermark := start.UTC()
 	n := 0
-	err := s.listings.EachPublished(ctx, 2000, func(items []listing.Listing) error {
-		docs := make([]search.Doc, len(items))
-		for i, l := range items {
-			docs[i] = DocOf(l)
+	var err error
+	fromDisk := false
+	if s.resume != nil {
+		// A saved index: only what changed since it was saved.
+		err = s.listings.EachChangedSince(ctx, s.resume.Add(-catchUpMargin), 2000, func(items []listing.Listing) error {
+			for _, l := range items {
+				s.apply(l)
+			}
+			n += len(items)
+			return nil
+		})
+		if err == nil {
+			s.log.Info("search index loaded from disk", "dir", s.dir, "changed_since_saved", n)
+			fromDisk = true
 		}
-		n += len(docs)
-		return s.engine.UpsertMany(docs)
-	})
+	} else {
+		err = s.listings.EachPublished(ctx, 2000, func(items []listing.Listing) error {
+			docs := make([]search.Doc, len(items))
+			for i, l := range items {
+				docs[i] = DocOf(l)
+			}
+			n += len(docs)
+			return s.engine.UpsertMany(docs)
+		})
+	}
 	if err == nil {
 		// Enterprise matching is an extra: a failure there leaves listing
 		// search and matching working.
@@ -150,8 +182,13 @@ func (s *Service) Build(ctx context.Context) error {
 	if _, err := s.engine.Search(search.Query{Text: "电池 battery", K: 1}); err != nil {
 		s.log.Warn("search index warm-up", "err", err)
 	}
+	if err := s.saveIndex(watermark); err != nil {
+		// The index in memory is complete; the next start rebuilds it.
+		s.log.Error("save search index", "dir", s.dir, "err", err)
+	}
+	s.resume = nil
 	s.hits.invalidate()
-	s.state, s.pending, s.docs, s.took = ready, nil, n, time.Since(start)
+	s.state, s.pending, s.docs, s.took, s.fromDisk = ready, nil, s.engine.Stats().Docs, time.Since(start), fromDisk
 	s.readyOnce.Do(func() { close(s.readyCh) })
 	return nil
 }

@@ -66,14 +66,18 @@ func (s *Service) SetWebhookClient(c *http.Client, retryDelays ...time.Duration)
 // Close stops the alert worker after the evaluation in progress; listings
 // still queued are evaluated again by the next start's catch-up (see
 // CatchUp), and the unique key keeps that from notifying twice.
+// It then saves the listing index, if it is kept on disk (persist.go).
 func (s *Service) Close() error {
-	p := s.prod
-	if p == nil {
+	if p := s.prod; p != nil {
+		p.closing.Do(func() { close(p.stop) })
+		<-p.done
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state != ready {
 		return nil
 	}
-	p.closing.Do(func() { close(p.stop) })
-	<-p.done
-	return nil
+	return s.closeIndex()
 }
 
 // analyzer is the engine's analyzer, shared by every Service of the process
