@@ -23,6 +23,9 @@ var variants = map[string]ledger.Config{
 	"pipe-c1":   {Committers: 1},
 	"pipe-c3":   {Committers: 3},
 	"pipe-c4":   {Committers: 4},
+	"c3-b32":    {Committers: 3, MaxBatch: 32},
+	"c3-b64":    {Committers: 3, MaxBatch: 64},
+	"c2-b32":    {Committers: 2, MaxBatch: 32},
 }
 
 // schemaVariants run the default engine on a schema altered after migration, to
