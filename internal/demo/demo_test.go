@@ -26,6 +26,7 @@ func TestSeed(t *testing.T) {
 
 		checkOrgsAndRoles(t, a, creds)
 		checkListings(t, db)
+		checkNeedTitles(t, db) // needs_test.go
 		checkSearch(t, a)
 		checkEnterpriseMatches(t, a) // profiles_test.go
 
@@ -322,5 +323,5 @@ func countPublished(t *testing.T, db *store.DB) int {
 // listingCount is the number of listings Seed creates.
 func listingCount() int {
 	texts, _ := loadCorpus()
-	return len(texts) + needsPerTemplate*len(needTemplates)
+	return len(texts) + plannedNeeds()
 }

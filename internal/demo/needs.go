@@ -198,9 +198,14 @@ var needTemplates = []needTemplate{
 		[]string{"30", "40", "50"}, 6, [2]int{50, 300}, []string{"transfer", "licence_ordinary"}},
 }
 
-// need builds a technology need from a template for a buyer organisation.
+// need builds a technology need from a template for a buyer organisation,
+// with a random target value.
 func (b *builder) need(t needTemplate, buyer orgSpec, lang string) listing.Input {
-	v := t.vals[b.rng.IntN(len(t.vals))]
+	return b.needWith(t, t.vals[b.rng.IntN(len(t.vals))], buyer, lang)
+}
+
+// needWith builds a technology need whose {v} placeholders read v.
+func (b *builder) needWith(t needTemplate, v string, buyer orgSpec, lang string) listing.Input {
 	sub := func(s string) string { return strings.ReplaceAll(s, "{v}", v) }
 	in := listing.Input{
 		Kind:           listing.KindNeed,

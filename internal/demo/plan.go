@@ -43,9 +43,31 @@ type plannedListing struct {
 	publishedAt time.Time // zero unless the listing gets reviewed
 }
 
-// needsPerTemplate × len(needTemplates) needs are planned, about half the
-// number of achievements, the usual supply:demand ratio of technology markets.
-const needsPerTemplate = 4
+// needsPerTemplate is the most needs one template yields. Two uses, for two
+// buyers, differ in their {v} target value and so in their titles: repeating
+// a title word for word, as four uses did, made the demo look generated.
+const needsPerTemplate = 2
+
+// uses is how many needs the plan makes from t: needsPerTemplate when both
+// titles carry {v} and there are enough values to tell the uses apart, else
+// one, because a second use would repeat the title.
+func (t needTemplate) uses() int {
+	if strings.Contains(t.titleZh, "{v}") && strings.Contains(t.titleEn, "{v}") && len(t.vals) >= needsPerTemplate {
+		return needsPerTemplate
+	}
+	return 1
+}
+
+// plannedNeeds is the number of needs planMarket makes. The templates are
+// chosen so that it is half the number of achievements (320 corpus texts,
+// 160 needs), the usual supply:demand ratio of technology markets.
+func plannedNeeds() int {
+	n := 0
+	for _, t := range needTemplates {
+		n += t.uses()
+	}
+	return n
+}
 
 // planMarket lays out the whole demo market: one achievement per corpus text,
 // needs from the templates, languages, owners, outcomes and dates.
@@ -59,11 +81,20 @@ func planMarket(b *builder, texts []source) []plannedListing {
 		owner := b.sellerFor(src.class.Field)
 		plans = append(plans, plannedListing{owner: owner, in: b.achievement(src, owner, lang)})
 	}
+	// Each template's values are drawn without replacement, so its second
+	// need targets a different value and gets a different title.
+	valOrder := make([][]int, len(needTemplates))
 	for round := 0; round < needsPerTemplate; round++ {
-		for _, t := range needTemplates {
+		for i, t := range needTemplates {
+			if round >= t.uses() {
+				continue
+			}
+			if round == 0 {
+				valOrder[i] = b.rng.Perm(len(t.vals))
+			}
 			lang := weighted(b, []string{langBoth, langZh, langEn}, []int{6, 3, 1})
 			buyer := b.buyerFor(t.field)
-			plans = append(plans, plannedListing{owner: buyer, in: b.need(t, buyer, lang)})
+			plans = append(plans, plannedListing{owner: buyer, in: b.needWith(t, t.vals[valOrder[i][round]], buyer, lang)})
 		}
 	}
 	b.assignOutcomes(plans)
