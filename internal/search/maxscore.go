@@ -189,13 +189,7 @@ func (x *Index) newSearcher(q *Query, terms []queryTerm) *searcher {
 		}
 	}
 	N := float64(max(x.live, 1))
-	skipDF := max(x.scoring.BigramSkipMinDF, int(x.scoring.BigramSkipShare*N))
 	for _, t := range terms {
-		if t.cover != "" {
-			if id, ok := x.termIDs[t.cover]; ok && x.lists[id].count >= skipDF {
-				continue
-			}
-		}
 		c := clause{qt: t}
 		df, maxTF, minLen := 0, 0, uint32(math.MaxUint32)
 		for _, term := range t.terms {
@@ -396,7 +390,9 @@ func (s *searcher) run() {
 	s.heap = make(hitHeap, 0, k)
 	theta := math.Inf(-1)
 	firstEssential := 0
-	sat := s.x.scoring.saturate
+	// run only decides pruning, so it may overestimate: it uses a bound on
+	// the saturation without the logarithm, which was 30 % of query time.
+	sat := s.x.scoring.saturateBound
 	for {
 		// Candidate: the smallest document among the essential clauses.
 		d := endDoc
@@ -421,7 +417,9 @@ func (s *searcher) run() {
 			if cs[i].doc == d {
 				v := s.bm25(&cs[i], cs[i].tf(), d)
 				s.contrib[i] = v
-				run += sat(v) * s.bound
+				if firstEssential > 0 { // run is only read to prune before probing
+					run += sat(v) * s.bound
+				}
 				cs[i].next()
 			}
 		}

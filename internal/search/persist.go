@@ -255,10 +255,11 @@ func (x *Index) loadSnapshot(path string) error {
 	nTerms := int(r.uint())
 	for i := 0; i < nTerms && r.err == nil; i++ {
 		t := string(r.bytes())
-		p := &postingList{
-			blockLast: r.u32s(), blockOff: r.u32s(), blockMaxTF: r.bytes(), blockMinLen: r.u32s(), data: r.bytes(),
-			tailDocs: r.u32s(), tailTFs: r.bytes(),
+		b := &blocks{blockLast: r.u32s(), blockOff: r.u32s(), blockMaxTF: r.bytes(), blockMinLen: r.u32s(), data: r.bytes()}
+		if len(b.blockLast) == 0 && len(b.blockOff) == 0 && len(b.data) == 0 {
+			b = &noBlocks
 		}
+		p := &postingList{blocks: b, tailDocs: r.u32s(), tailTFs: r.bytes()}
 		p.count = int(r.uint())
 		p.maxTF = uint8(r.uint())
 		p.minLen = uint32(r.uint())

@@ -402,3 +402,14 @@ func TestCompactionKeepsResults(t *testing.T) {
 }
 
 func truncateFile(path string, size int64) error { return osTruncate(path, size) }
+
+// TestSaturateBound checks that the pruning's cheap saturation never falls
+// below the real one, which exact pruning relies on.
+func TestSaturateBound(t *testing.T) {
+	s := DefaultScoring
+	for v := 0.0; v < 1000; v = v*1.01 + 1e-6 {
+		if b, e := s.saturateBound(v), s.saturate(v); b < e {
+			t.Fatalf("saturateBound(%g) = %g < saturate = %g", v, b, e)
+		}
+	}
+}

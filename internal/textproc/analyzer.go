@@ -53,23 +53,19 @@ type Token struct {
 
 // Options select the optional term kinds.
 type Options struct {
-	// Bigrams adds overlapping character bigrams of Chinese runs.
+	// Bigrams adds overlapping character bigrams of Chinese runs, except a
+	// pair whose two characters were just emitted as a word or inner word
+	// term at the same place (电池 in 锂电池组 yields the part 电池, so no
+	// bigram 电池 there): that term already records the pair, and the
+	// duplicate was a quarter of all postings and the longest lists a query
+	// walked. Searchers give such a word the bigram's query weight too (see
+	// PairCovered). Pairs across word boundaries and inside unknown text,
+	// which catch words segmented differently in query and document, stay.
 	Bigrams bool
-	// BigramScope limits which bigrams are emitted (experiment).
-	BigramScope int
+	// AllBigrams (with Bigrams) emits every pair, the behaviour before
+	// analyzer revision 2; kept to measure what the selection changes.
+	AllBigrams bool
 }
-
-// Bigram scopes.
-const (
-	// BigramsEverywhere emits every overlapping pair of a Chinese run.
-	BigramsEverywhere = 0
-	// BigramsOOV emits pairs only inside stretches of two or more consecutive
-	// single-character segments: text the dictionary does not cover.
-	BigramsOOV = 1
-	// BigramsCross emits pairs that are not inside one multi-character word:
-	// pairs across a word boundary and inside single-character stretches.
-	BigramsCross = 2
-)
 
 // Analyzer turns text into index terms. It is safe for concurrent use.
 type Analyzer struct {
@@ -103,6 +99,9 @@ func Default() *Analyzer {
 	return defaultAnalyzer
 }
 
+// Options returns the options the analyzer was built with.
+func (a *Analyzer) Options() Options { return a.opts }
+
 // Fingerprint identifies the analyzer's behaviour: the embedded data and the
 // options. An index built with one fingerprint must be rebuilt for another.
 func (a *Analyzer) Fingerprint() uint64 { return a.fingerprint }
@@ -117,7 +116,7 @@ func fingerprint(opts Options) uint64 {
 }
 
 // analyzerRevision changes whenever the analysis code changes what it emits.
-const analyzerRevision = 1
+const analyzerRevision = 2 // 2: no bigram beside a word of the same two characters
 
 // New builds an analyzer over the embedded dictionaries.
 func New(opts Options) (*Analyzer, error) {
@@ -234,8 +233,12 @@ type scratch struct {
 	offs  []int32 // byte offset of each rune in the input, plus the end
 	route []float32
 	best  []int32
-	seg   []int32
-	term  []byte
+	// pairWord[p] is set when the two characters at p of the current Chinese
+	// run were emitted as a word or inner word term (not a stopword, not a
+	// synonym); runStart is the run's first rune.
+	pairWord []bool
+	runStart int
+	term     []byte
 }
 
 // Visit calls fn for every term of text in order. The term slice is only valid
@@ -281,6 +284,25 @@ func (a *Analyzer) Analyze(text string) []Token {
 		out = append(out, Token{Term: string(term), Kind: kind, Start: start, End: end})
 	})
 	return out
+}
+
+// PairCovered reports whether toks[i], from Analyze(text), is a Chinese word
+// or inner word over exactly two characters whose bigram the analyzer left
+// out because this term records the pair (see Options.Bigrams). A searcher
+// adds the bigram's query weight to such a term, so that a query scores a
+// document as it did when both terms were emitted.
+func (a *Analyzer) PairCovered(text string, toks []Token, i int) bool {
+	t := toks[i]
+	if !a.opts.Bigrams || a.opts.AllBigrams || (t.Kind != KindWord && t.Kind != KindPart) ||
+		utf8.RuneCountInString(text[t.Start:t.End]) != 2 {
+		return false
+	}
+	for _, b := range toks {
+		if b.Kind == KindBigram && b.Start == t.Start && b.End == t.End {
+			return false // a synonym: the word's term is not the pair
+		}
+	}
+	return true
 }
 
 // Terms returns just the terms of text.
@@ -350,23 +372,24 @@ func (a *Analyzer) segmentHan(sc *scratch, i, j int, fn func([]byte, TokenKind, 
 		}
 		route[p], best[p] = bestScore, int32(bestEnd)
 	}
-	seg := sc.seg[:0]
+	sc.runStart = i
+	sc.pairWord = sc.pairWord[:0]
+	if a.opts.Bigrams {
+		for p := 0; p < n; p++ {
+			sc.pairWord = append(sc.pairWord, false)
+		}
+	}
 	for p := 0; p < n; {
 		e := int(best[p])
-		seg = append(seg, int32(e-p))
-		for q := p + 1; q < e; q++ {
-			seg = append(seg, -1)
-		}
 		stop := a.emitHan(sc, i+p, i+e, KindWord, fn)
 		if e-p >= 3 && !stop {
 			a.emitParts(sc, i+p, i+e, fn)
 		}
 		p = e
 	}
-	sc.seg = seg
 	if a.opts.Bigrams {
 		for p := 0; p+1 < n; p++ {
-			if !a.keepBigram(seg, p) {
+			if sc.pairWord[p] && !a.opts.AllBigrams {
 				continue
 			}
 			w := append(sc.term[:0], BigramPrefix...)
@@ -376,19 +399,6 @@ func (a *Analyzer) segmentHan(sc *scratch, i, j int, fn func([]byte, TokenKind, 
 			fn(w, KindBigram, int(sc.offs[i+p]), int(sc.offs[i+p+2]))
 		}
 	}
-}
-
-// keepBigram reports whether the pair at p, p+1 is emitted under the
-// bigram scope. seg[q] is the length of the segment starting at q, or -1 when
-// q is inside a segment.
-func (a *Analyzer) keepBigram(seg []int32, p int) bool {
-	switch a.opts.BigramScope {
-	case BigramsOOV:
-		return seg[p] == 1 && seg[p+1] == 1
-	case BigramsCross:
-		return seg[p+1] >= 0
-	}
-	return true
 }
 
 // emitParts emits every dictionary word of two or more characters strictly
@@ -434,6 +444,9 @@ func (a *Analyzer) emitHan(sc *scratch, i, j int, kind TokenKind, fn func([]byte
 	}
 	sc.term = w
 	fn(w, kind, int(sc.offs[i]), int(sc.offs[j]))
+	if j-i == 2 && i-sc.runStart < len(sc.pairWord) {
+		sc.pairWord[i-sc.runStart] = true
+	}
 	return false
 }
 

@@ -94,14 +94,57 @@ func TestMixedTextAndWidthFolding(t *testing.T) {
 }
 
 func TestBigramsOption(t *testing.T) {
+	all, err := New(Options{Bigrams: true, AllBigrams: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := terms(t, all, "纳米涂层", KindBigram)
+	want := []string{BigramPrefix + "纳米", BigramPrefix + "米涂", BigramPrefix + "涂层"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("all bigrams = %q, want %q", got, want)
+	}
+	// By default a pair emitted as a word or inner word gets no bigram: 纳米
+	// and 涂层 are inner words of 纳米涂层, only the pair across them stays.
 	a, err := New(Options{Bigrams: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := terms(t, a, "纳米涂层", KindBigram)
-	want := []string{BigramPrefix + "纳米", BigramPrefix + "米涂", BigramPrefix + "涂层"}
+	text := "纳米涂层"
+	toks := a.Analyze(text)
+	got = terms(t, a, text, KindBigram)
+	want = []string{BigramPrefix + "米涂"}
 	if !slices.Equal(got, want) {
-		t.Fatalf("bigrams = %q, want %q", got, want)
+		t.Fatalf("bigrams = %q, want %q (tokens %v)", got, want, toks)
+	}
+	covered := map[string]bool{}
+	for i, tk := range toks {
+		if a.PairCovered(text, toks, i) {
+			covered[tk.Term] = true
+		}
+	}
+	if !covered["纳米"] || !covered["涂层"] || covered["纳米涂层"] || len(covered) != 2 {
+		t.Errorf("pair-covered terms = %v, want 纳米 and 涂层", covered)
+	}
+	for i := range all.Analyze(text) {
+		if all.PairCovered(text, all.Analyze(text), i) {
+			t.Errorf("AllBigrams: token %d reported as covering a left-out bigram", i)
+		}
+	}
+	// A synonym's term is not the pair, and a stopword emits nothing: both
+	// keep their bigram.
+	for _, tc := range []struct{ text, bigram string }{{"扫雪", "扫雪"}, {"所述", "所述"}} {
+		if got := terms(t, a, tc.text, KindBigram); !slices.Contains(got, BigramPrefix+tc.bigram) {
+			t.Errorf("%s: bigrams %q, want %q kept", tc.text, got, tc.bigram)
+		}
+		toks := a.Analyze(tc.text)
+		for i := range toks {
+			if a.PairCovered(tc.text, toks, i) {
+				t.Errorf("%s: token %v reported as covering its bigram", tc.text, toks[i])
+			}
+		}
+	}
+	if a.Fingerprint() == all.Fingerprint() {
+		t.Error("AllBigrams does not change the fingerprint")
 	}
 }
 

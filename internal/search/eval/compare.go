@@ -23,8 +23,9 @@ const depth = 100
 
 // Compare indexes the corpus in the engine and in the plain BM25 baseline, runs
 // every query through both and scores them against qrels. The baseline reads
-// exactly the terms the engine's analyzer produces for title+text and query
-// (same segmentation, same bigrams), with (k1, b) tuned on these qrels. The
+// the terms the engine's analyzer produces for title+text and query (same
+// segmentation, words and inner words) plus every character bigram, with
+// (k1, b) tuned on these qrels. The
 // engine is not tuned on them: it runs with its shipped parameters.
 func Compare(docs []Doc, queries []Query, qrels Qrels, progress func(string)) (Report, error) {
 	if progress == nil {
@@ -52,7 +53,11 @@ func Compare(docs []Doc, queries []Query, qrels Qrels, progress func(string)) (R
 	}
 
 	progress("tuning the BM25 baseline over the same terms")
-	an, err := textproc.New(textproc.Options{Bigrams: true})
+	// The baseline keeps every bigram: with only the bigrams the engine's
+	// analyzer emits (none beside a word of the same two characters) it
+	// loses 0.024 MRR@10 on kppatent-zh, and a weaker baseline would
+	// flatter the engine.
+	an, err := textproc.New(textproc.Options{Bigrams: true, AllBigrams: true})
 	if err != nil {
 		return Report{}, err
 	}
