@@ -187,6 +187,10 @@ type dealRoomPage struct {
 
 	ContractTypes, PaymentModes, Exclusivities []option
 	SubTypes                                   []option
+
+	// ContractForm is the typed contract form (deal_contract.go); the JSON
+	// textarea is its advanced alternative.
+	ContractForm contractForm
 }
 
 func (s *site) dealRoom(w http.ResponseWriter, r *http.Request) error {
@@ -246,13 +250,16 @@ func (s *site) renderRoom(w http.ResponseWriter, r *http.Request, status int, ed
 		p.CanSign = p.IsParty && d.State == deal.StateContracting && !mine
 	}
 	if p.CanDraft {
-		p.ContractJSON = contractSkeleton(room)
+		t := contractSkeleton(room)
+		b, _ := json.MarshalIndent(t, "", "  ") // plain data always marshals
+		p.ContractJSON, p.ContractForm = string(b), contractFormOf(t)
 	}
 	if n := len(room.Offers); n > 0 && p.CanOffer {
 		// A counter-offer usually changes the price only: start from the last offer's terms.
 		p.Offer = offerFormOf(room.Offers[n-1].Terms)
 	}
 	edit(&p)
+	p.ContractForm.options(lang)
 	p.ContractTypes = dealOptions(lang, registration.ContractTypes, p.Offer.ContractType, true)
 	p.PaymentModes = dealOptions(lang, registration.PaymentModes, p.Offer.PaymentMode, true)
 	p.Exclusivities = dealOptions(lang, registration.Exclusivities, p.Offer.Exclusivity, true)
@@ -268,7 +275,7 @@ func (s *site) renderRoom(w http.ResponseWriter, r *http.Request, status int, ed
 
 // contractSkeleton starts the contract terms from what was agreed, so that the
 // drafter fills in the rest rather than retyping the price and type.
-func contractSkeleton(room deal.Room) string {
+func contractSkeleton(room deal.Room) deal.Terms {
 	t := deal.Terms{Title: room.Listing.Title("zh"), Subject: room.Listing.Summary("zh"), Improvements: "improver",
 		Confidentiality: deal.Confidentiality{Years: 5}, Dispute: deal.Dispute{Method: "arbitration"}}
 	if a := room.Deal.AgreedTerms; a != nil {
@@ -286,8 +293,7 @@ func contractSkeleton(room deal.Room) string {
 			t.IPItems = append(t.IPItems, deal.IPItem{Type: it.Type, Number: it.Number, Title: it.Title})
 		}
 	}
-	b, _ := json.MarshalIndent(t, "", "  ") // plain data always marshals
-	return string(b)
+	return t
 }
 
 // dealStep runs one action on a room and returns to it, or shows the room again
@@ -402,7 +408,8 @@ func (s *site) withdrawDeal(w http.ResponseWriter, r *http.Request) error {
 	}, actionErr)
 }
 
-// draftContract takes the contract terms as JSON (the typed deal.Terms); the
+// draftContract takes the typed contract form, or (the advanced alternative,
+// a post with "terms") the contract terms as JSON (the typed deal.Terms); the
 // service names every field at fault by its JSON path.
 func (s *site) draftContract(w http.ResponseWriter, r *http.Request) error {
 	actor, err := signedIn(r)
@@ -411,6 +418,9 @@ func (s *site) draftContract(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := parseForm(w, r); err != nil {
 		return err
+	}
+	if !r.PostForm.Has("terms") {
+		return s.draftContractTyped(w, r, actor)
 	}
 	lang, raw := reqctx.Lang(r.Context()), r.PostFormValue("terms")
 	var t deal.Terms
