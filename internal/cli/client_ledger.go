@@ -231,9 +231,11 @@ func newLedgerContractCmd() *cobra.Command {
 
 // keyFlag binds the idempotency key every command needs: scripts pass one they
 // keep, so a retry after a timeout returns the original result.
+// --idempotency-key is the same flag under the name the newer ledger commands use.
 func keyFlag(cmd *cobra.Command, key *string) {
 	cmd.Flags().StringVar(key, "key", "", "idempotency key (required): retrying with the same key never applies the command twice")
-	_ = cmd.MarkFlagRequired("key")
+	cmd.Flags().StringVar(key, "idempotency-key", "", "same as --key")
+	cmd.MarkFlagsOneRequired("key", "idempotency-key")
 }
 
 func printTx(w io.Writer, t *client.LedgerTransaction) {

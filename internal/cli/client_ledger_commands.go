@@ -37,6 +37,7 @@ func (f *ledgerCmdFlags) bind(cmd *cobra.Command, withKey bool) {
 	if withKey {
 		cmd.Flags().StringVar(&f.key, "idempotency-key", "",
 			"idempotency key; default: a new one, printed on stderr — pass it again to retry without applying the command twice")
+		cmd.Flags().StringVar(&f.key, "key", "", "same as --idempotency-key (the name the older ledger and auction commands use)")
 	}
 	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print JSON")
 }
