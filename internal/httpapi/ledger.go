@@ -7,7 +7,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -55,6 +54,14 @@ func idempotencyKey(r *http.Request, actor domain.Actor) (string, error) {
 // writeCommand answers a ledger command: 201 with the transaction, the same
 // status and body (replayed: true) when the key is replayed, flagged by the
 // Idempotent-Replayed header.
+// writeTx answers a ledger command: its error, or its transaction.
+func writeTx(w http.ResponseWriter, t ledger.Transaction, err error) error {
+	if err != nil {
+		return err
+	}
+	return writeCommand(w, t.Replayed, t)
+}
+
 func writeCommand(w http.ResponseWriter, replayed bool, v any) error {
 	if replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
@@ -178,23 +185,13 @@ func (h *api) ledgerPending(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *api) ledgerDeposit(w http.ResponseWriter, r *http.Request) error {
-	actor, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	key, err := idempotencyKey(r, actor)
-	if err != nil {
-		return err
-	}
 	var in ledger.BankNotice
-	if err := decodeJSON(w, r, &in); err != nil {
+	actor, key, err := keyedCommand(w, r, &in)
+	if err != nil {
 		return err
 	}
 	t, err := h.app.Ledger.DepositFromBank(r.Context(), actor, key, in)
-	if err != nil {
-		return err
-	}
-	return writeCommand(w, t.Replayed, t)
+	return writeTx(w, t, err)
 }
 
 // ledgerAcceptRequest accepts a delivered milestone; amount_fen below the
@@ -209,9 +206,9 @@ func (h *api) ledgerAccept(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	seq, convErr := strconv.Atoi(r.PathValue("seq"))
-	if convErr != nil || seq < 1 {
-		return apperr.Fields("httpapi.ledger", apperr.Field("seq", "invalid", "the milestone number is a whole number from 1", "节点序号须为从 1 起的整数"))
+	seq, err := milestoneSeq(r)
+	if err != nil {
+		return err
 	}
 	key, err := idempotencyKey(r, actor)
 	if err != nil {
@@ -230,10 +227,7 @@ func (h *api) ledgerAccept(w http.ResponseWriter, r *http.Request) error {
 	}
 	t, err := h.app.Ledger.AcceptMilestone(r.Context(), actor, key, ledger.AcceptInput{ContractID: id, Seq: seq,
 		Amount: in.Amount, Memo: in.Memo})
-	if err != nil {
-		return err
-	}
-	return writeCommand(w, t.Replayed, t)
+	return writeTx(w, t, err)
 }
 
 // ledgerRoyaltyReportRequest is a licensee's sales for one period.

@@ -54,6 +54,20 @@ func milestoneSeq(r *http.Request) (int, error) {
 // signed in, the key is valid, the body (when dst is not nil) decodes, and the
 // contract is visible to the caller — someone who is not a party gets 404.
 func (h *api) contractCommand(w http.ResponseWriter, r *http.Request, dst any) (domain.Actor, string, error) {
+	actor, key, err := keyedCommand(w, r, dst)
+	if err != nil {
+		return actor, "", err
+	}
+	if _, err := h.app.Ledger.Agreement(r.Context(), actor, r.PathValue("id")); err != nil {
+		return actor, "", err
+	}
+	return actor, key, nil
+}
+
+// keyedCommand does what every ledger command does first: the caller is
+// signed in, the Idempotency-Key is valid and the body (when dst is not nil)
+// decodes.
+func keyedCommand(w http.ResponseWriter, r *http.Request, dst any) (domain.Actor, string, error) {
 	actor, err := signedIn(r)
 	if err != nil {
 		return actor, "", err
@@ -67,9 +81,6 @@ func (h *api) contractCommand(w http.ResponseWriter, r *http.Request, dst any) (
 			return actor, "", err
 		}
 	}
-	if _, err := h.app.Ledger.Agreement(r.Context(), actor, r.PathValue("id")); err != nil {
-		return actor, "", err
-	}
 	return actor, key, nil
 }
 
@@ -80,10 +91,7 @@ func (h *api) ledgerHold(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t, err := h.app.Ledger.HoldEscrow(r.Context(), actor, key, r.PathValue("id"), in.Amount)
-	if err != nil {
-		return err
-	}
-	return writeCommand(w, t.Replayed, t)
+	return writeTx(w, t, err)
 }
 
 func (h *api) ledgerDeliver(w http.ResponseWriter, r *http.Request) error {
@@ -96,10 +104,7 @@ func (h *api) ledgerDeliver(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t, err := h.app.Ledger.DeliverMilestone(r.Context(), actor, key, r.PathValue("id"), seq)
-	if err != nil {
-		return err
-	}
-	return writeCommand(w, t.Replayed, t)
+	return writeTx(w, t, err)
 }
 
 func (h *api) ledgerDispute(w http.ResponseWriter, r *http.Request) error {
@@ -113,10 +118,7 @@ func (h *api) ledgerDispute(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t, err := h.app.Ledger.DisputeMilestone(r.Context(), actor, key, r.PathValue("id"), seq, in.Reason)
-	if err != nil {
-		return err
-	}
-	return writeCommand(w, t.Replayed, t)
+	return writeTx(w, t, err)
 }
 
 func (h *api) ledgerRefund(w http.ResponseWriter, r *http.Request) error {
@@ -127,10 +129,7 @@ func (h *api) ledgerRefund(w http.ResponseWriter, r *http.Request) error {
 	}
 	t, err := h.app.Ledger.Refund(r.Context(), actor, key, ledger.RefundInput{ContractID: r.PathValue("id"), Seq: in.Seq,
 		Amount: in.Amount, Reason: in.Reason})
-	if err != nil {
-		return err
-	}
-	return writeCommand(w, t.Replayed, t)
+	return writeTx(w, t, err)
 }
 
 func (h *api) ledgerPayInvoice(w http.ResponseWriter, r *http.Request) error {
@@ -148,30 +147,17 @@ func (h *api) ledgerPayInvoice(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t, err := h.app.Ledger.PayRoyaltyInvoice(r.Context(), actor, key, id)
-	if err != nil {
-		return err
-	}
-	return writeCommand(w, t.Replayed, t)
+	return writeTx(w, t, err)
 }
 
 func (h *api) ledgerWithdraw(w http.ResponseWriter, r *http.Request) error {
-	actor, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	key, err := idempotencyKey(r, actor)
-	if err != nil {
-		return err
-	}
 	var in ledger.WithdrawalInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	actor, key, err := keyedCommand(w, r, &in)
+	if err != nil {
 		return err
 	}
 	t, err := h.app.Ledger.Withdraw(r.Context(), actor, key, in)
-	if err != nil {
-		return err
-	}
-	return writeCommand(w, t.Replayed, t)
+	return writeTx(w, t, err)
 }
 
 // ledgerReleaseDeemed runs deemed acceptance now (operators). It takes no
