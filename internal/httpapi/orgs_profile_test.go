@@ -16,7 +16,7 @@ func TestOrgProfileAndEnterpriseMatchesThroughTheAPI(t *testing.T) {
 		m := newMarket(t, db)
 		ctx := context.Background()
 
-		// Public read of an empty profile; only the organisation's admins
+		// Public read of an empty profile; only the organisation's own people
 		// and operators may write; bad input names the field.
 		p, err := m.anon.OrgProfile(ctx, m.company.ID)
 		if err != nil || p.OrgID != m.company.ID || len(p.Fields) != 0 || p.UpdatedAt != nil {
@@ -24,8 +24,8 @@ func TestOrgProfileAndEnterpriseMatchesThroughTheAPI(t *testing.T) {
 		}
 		in := client.OrgProfileInput{ScopeZh: "动力电池与固态电解质材料的研发生产", ScopeEn: "Traction batteries and solid electrolytes",
 			Fields: []string{"NE"}, IPCCodes: []string{"H01M 10/0562"}}
-		_, err = m.buyer.SetOrgProfile(ctx, m.company.ID, in)
-		wantStatus(t, err, http.StatusForbidden, "buyer of the company")
+		_, err = m.rivalSeller.SetOrgProfile(ctx, m.company.ID, in)
+		wantStatus(t, err, http.StatusForbidden, "seller of another organisation")
 		_, err = m.anon.SetOrgProfile(ctx, m.company.ID, in)
 		wantStatus(t, err, http.StatusUnauthorized, "anonymous")
 		resp, body := m.raw(http.MethodPut, "/api/v1/orgs/"+m.company.ID+"/profile", m.tokenFor("operator@exchange.test"), "application/json",
@@ -42,6 +42,11 @@ func TestOrgProfileAndEnterpriseMatchesThroughTheAPI(t *testing.T) {
 		}
 		if p, err := m.anon.OrgProfile(ctx, m.company.ID); err != nil || p.ScopeEn != in.ScopeEn || p.IPCCodes[0] != "H01M 10/0562" {
 			t.Errorf("public read: %+v %v", p, err)
+		}
+		// The company's own buyer keeps it up to date.
+		in.ScopeEn = "Traction batteries, solid electrolytes and anodes"
+		if saved, err := m.buyer.SetOrgProfile(ctx, m.company.ID, in); err != nil || saved.ScopeEn != in.ScopeEn {
+			t.Fatalf("the company's buyer saves its profile: %+v %v", saved, err)
 		}
 		_, err = m.anon.OrgProfile(ctx, "no-such-org")
 		wantStatus(t, err, http.StatusNotFound, "unknown org")

@@ -110,13 +110,17 @@ func (in ProfileInput) Validate() error {
 }
 
 // CanEditProfile reports whether the actor may change an organisation's
-// profile: an administrator of that organisation, or a platform operator
-// (exchange operators and platform administrators hold that role).
+// profile: someone who represents that organisation in the market (its
+// sellers and buyers — the people who post its listings — or an
+// administrator), or a platform operator (exchange operators and platform
+// administrators hold that role). A broker or registrar of the organisation
+// does not speak for its business.
 func CanEditProfile(actor domain.Actor, orgID string) bool {
 	if actor.IsAnonymous() {
 		return false
 	}
-	return actor.HasRoleIn(orgID, domain.RoleAdmin) || actor.HasRole(domain.RoleOperator)
+	return actor.HasRoleIn(orgID, domain.RoleSeller) || actor.HasRoleIn(orgID, domain.RoleBuyer) ||
+		actor.HasRole(domain.RoleOperator)
 }
 
 // OnProfileChange registers a hook called after a profile is saved, with the

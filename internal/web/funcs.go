@@ -16,7 +16,9 @@ import (
 // and shared by every request.
 func (s *site) funcs() template.FuncMap {
 	return template.FuncMap{
-		"t":           tr,
+		"t": tr,
+		// profileOrgs: the organisations whose profile the signed-in user may edit, once each.
+		"profileOrgs": profileOrgs,
 		"label":       label,
 		"trl":         func(lang string, n int) string { return domain.TRLLabel(n).In(lang) },
 		"money":       money,
@@ -202,4 +204,18 @@ func statusClass(status string) string {
 		return "draft"
 	}
 	return "off" // expired, withdrawn
+}
+
+// profileOrgs lists, once each, the organisations whose public profile the
+// actor may edit as one of its own people (identity.CanEditProfile).
+func profileOrgs(a domain.Actor) []domain.OrgRole {
+	var out []domain.OrgRole
+	seen := map[string]bool{}
+	for _, r := range a.Roles {
+		if !seen[r.OrgID] && (r.Role == domain.RoleSeller || r.Role == domain.RoleBuyer || r.Role == domain.RoleAdmin) {
+			seen[r.OrgID] = true
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/techmarket-org/techmarket/internal/app"
-	"github.com/techmarket-org/techmarket/internal/domain"
 	"github.com/techmarket-org/techmarket/internal/store"
 	"github.com/techmarket-org/techmarket/internal/store/storetest"
 )
@@ -17,10 +16,9 @@ func TestOrgProfileAndEnterpriseMatchPages(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db, app.Config{})
 		ctx := context.Background()
-		e.user("admin@company.test", "企业管理员", domain.OrgRole{OrgID: e.company.ID, Role: domain.RoleAdmin})
 		path := "/orgs/" + e.company.ID + "/profile"
 
-		// Public page, no form for visitors or a plain buyer.
+		// Public page, no form for visitors or people of other organisations.
 		anon := e.browser()
 		p := anon.get(path)
 		if p.status != http.StatusOK {
@@ -28,24 +26,24 @@ func TestOrgProfileAndEnterpriseMatchPages(t *testing.T) {
 		}
 		mustContain(t, p, "星河新材料有限公司", "该机构尚未填写简介")
 		mustNotContain(t, p, `name="scope_zh"`)
-		buyer := e.browser()
-		buyer.login("buyer@company.test")
-		mustNotContain(t, buyer.get(path), `name="scope_zh"`)
-		if p := buyer.postForm(path, url.Values{"scope_zh": {"x"}}); p.status != http.StatusForbidden {
-			t.Errorf("buyer posting a profile: %d", p.status)
+		outsider := e.browser()
+		outsider.login("seller@uni.test")
+		mustNotContain(t, outsider.get(path), `name="scope_zh"`)
+		if p := outsider.postForm(path, url.Values{"scope_zh": {"x"}}); p.status != http.StatusForbidden {
+			t.Errorf("another organisation's seller posting a profile: %d", p.status)
 		}
 
-		// The organisation's admin edits it: errors beside the field, then saved.
-		admin := e.browser()
-		admin.login("admin@company.test")
-		mustContain(t, admin.get("/my/listings"), `href="`+path+`"`)
-		p = admin.get(path)
+		// The company's own buyer edits it: errors beside the field, then saved.
+		buyer := e.browser()
+		buyer.login("buyer@company.test")
+		mustContain(t, buyer.get("/my/listings"), `href="`+path+`"`)
+		p = buyer.get(path)
 		mustContain(t, p, `name="scope_zh"`, `name="fields"`, "经营范围/简介（中文）")
-		p = admin.postForm(path, url.Values{"scope_zh": {"固态电池"}, "fields": {"NE"}, "ipc_codes": {"H01M, nonsense"}})
+		p = buyer.postForm(path, url.Values{"scope_zh": {"固态电池"}, "fields": {"NE"}, "ipc_codes": {"H01M, nonsense"}})
 		if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, `id="ipc_codes-error"`) || !strings.Contains(p.body, "nonsense") {
 			t.Fatalf("bad IPC: %d %s", p.status, p.body)
 		}
-		p = admin.postForm(path, url.Values{"scope_zh": {"固态锂电池电解质与动力电池材料的研发生产。"}, "scope_en": {"Solid-state lithium battery electrolytes."},
+		p = buyer.postForm(path, url.Values{"scope_zh": {"固态锂电池电解质与动力电池材料的研发生产。"}, "scope_en": {"Solid-state lithium battery electrolytes."},
 			"fields": {"NE", "NM"}, "ipc_codes": {"H01M 10/0562"}})
 		if p.status != http.StatusOK || !strings.Contains(p.body, "简介已保存") {
 			t.Fatalf("save: %d %s", p.status, p.body)
