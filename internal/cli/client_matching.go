@@ -68,24 +68,7 @@ func printMatches(w io.Writer, m *client.Matches, lang string) {
 	}
 	for i, it := range m.Items {
 		fmt.Fprintf(w, "%2d. %s  (%s)  score %.2f\n", i+1, it.Listing.Title(lang), it.Listing.ID, it.Score)
-		var terms []string
-		for _, t := range it.Terms {
-			s := t.Term
-			if t.Source != "query" {
-				s += " [" + t.Source + "]"
-			}
-			terms = append(terms, s)
-		}
-		if len(terms) > 0 {
-			fmt.Fprintf(w, "    matched: %s\n", strings.Join(terms, ", "))
-		}
-		for _, f := range it.Factors {
-			label, detail := f.Label.Zh, f.Detail.Zh
-			if lang == "en" {
-				label, detail = f.Label.En, f.Detail.En
-			}
-			fmt.Fprintf(w, "    %-10s %+6.2f  %s\n", label, f.Points, detail)
-		}
+		printWhy(w, it.Terms, it.Factors, lang)
 		if j := it.Judgment; j != nil {
 			verdict := "relevant"
 			if !j.Relevant {
@@ -209,5 +192,28 @@ func newSavedNeedsDeleteCmd(opts *clientOptions) *cobra.Command {
 			fmt.Fprintln(cmd.ErrOrStderr(), "deleted", args[0])
 			return nil
 		},
+	}
+}
+
+// printWhy prints a match's explanation: the matched words (with where a
+// word came from when it is not the query itself) and every factor's points.
+func printWhy(w io.Writer, matched []client.MatchTerm, factors []client.MatchFactor, lang string) {
+	var terms []string
+	for _, t := range matched {
+		s := t.Term
+		if t.Source != "query" {
+			s += " [" + t.Source + "]"
+		}
+		terms = append(terms, s)
+	}
+	if len(terms) > 0 {
+		fmt.Fprintf(w, "    matched: %s\n", strings.Join(terms, ", "))
+	}
+	for _, f := range factors {
+		label, detail := f.Label.Zh, f.Detail.Zh
+		if lang == "en" {
+			label, detail = f.Label.En, f.Detail.En
+		}
+		fmt.Fprintf(w, "    %-10s %+6.2f  %s\n", label, f.Points, detail)
 	}
 }

@@ -153,24 +153,7 @@ func runEnterpriseMatches(cmd *cobra.Command, c *client.Client, listingID string
 	}
 	for i, it := range m.Items {
 		fmt.Fprintf(w, "%2d. %s  (%s)  score %.2f\n", i+1, it.Enterprise.Name(lang), it.Enterprise.ID, it.Score)
-		var terms []string
-		for _, t := range it.Terms {
-			s := t.Term
-			if t.Source != "query" {
-				s += " [" + t.Source + "]"
-			}
-			terms = append(terms, s)
-		}
-		if len(terms) > 0 {
-			fmt.Fprintf(w, "    matched: %s\n", strings.Join(terms, ", "))
-		}
-		for _, f := range it.Factors {
-			label, detail := f.Label.Zh, f.Detail.Zh
-			if lang == "en" {
-				label, detail = f.Label.En, f.Detail.En
-			}
-			fmt.Fprintf(w, "    %-10s %+6.2f  %s\n", label, f.Points, detail)
-		}
+		printWhy(w, it.Terms, it.Factors, lang)
 		for _, n := range it.Needs {
 			fmt.Fprintf(w, "    need: %s  (%s)\n", n.Title(lang), n.ID)
 		}
