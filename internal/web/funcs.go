@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/techmarket-org/techmarket/internal/domain"
+	"github.com/techmarket-org/techmarket/internal/identity"
 	"github.com/techmarket-org/techmarket/internal/listing"
 )
 
@@ -206,13 +207,13 @@ func statusClass(status string) string {
 	return "off" // expired, withdrawn
 }
 
-// profileOrgs lists, once each, the organisations whose public profile the
-// actor may edit as one of its own people (identity.CanEditProfile).
+// profileOrgs lists, once each, the actor's own organisations whose public
+// profile it may edit (the rule is identity.CanEditProfile's).
 func profileOrgs(a domain.Actor) []domain.OrgRole {
 	var out []domain.OrgRole
 	seen := map[string]bool{}
 	for _, r := range a.Roles {
-		if !seen[r.OrgID] && (r.Role == domain.RoleSeller || r.Role == domain.RoleBuyer || r.Role == domain.RoleAdmin) {
+		if !seen[r.OrgID] && identity.CanEditProfile(a, r.OrgID) {
 			seen[r.OrgID] = true
 			out = append(out, r)
 		}
