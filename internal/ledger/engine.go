@@ -48,6 +48,10 @@ type Config struct {
 	// NoPipeline makes PostgreSQL batches use one round trip per statement, as
 	// SQLite does, instead of a pipeline (for comparison in the load test).
 	NoPipeline bool
+	// SeparateWrites sends a pipelined batch's writes as one statement per
+	// table instead of one statement with a data-modifying CTE per table
+	// (for comparison in the load test).
+	SeparateWrites bool
 }
 
 func (c Config) withDefaults(d store.Dialect) Config {
@@ -111,6 +115,7 @@ type engine struct {
 	db     *store.DB
 	cfg    Config
 	queues []chan *cmd
+	pipes  []*store.PipeConn // committer i's own connection (PostgreSQL)
 	stop   chan struct{}
 	wg     sync.WaitGroup
 	terms  sync.Map // contract id → *Terms; terms are immutable once registered
@@ -168,6 +173,7 @@ func newEngine(db *store.DB, cfg Config) *engine {
 	for i := 0; i < cfg.Committers; i++ {
 		q := make(chan *cmd, cfg.QueueDepth)
 		e.queues = append(e.queues, q)
+		e.pipes = append(e.pipes, db.NewPipeConn(batchSessionSettings))
 		e.wg.Add(1)
 		go e.committer(i, q)
 	}
@@ -179,6 +185,9 @@ func (e *engine) close() {
 	e.closed.Do(func() {
 		close(e.stop)
 		e.wg.Wait()
+		for _, p := range e.pipes {
+			p.Close()
+		}
 	})
 }
 
@@ -361,6 +370,15 @@ func (e *engine) apply(ctx context.Context, idx int, batch []*cmd) error {
 	return nil
 }
 
+// batchSessionSettings are the planner settings of every batch transaction on
+// PostgreSQL. Every lookup of a batch is by key, so an index is always right.
+// But the journal grows by thousands of rows a second, statistics lag behind,
+// and the planner, believing the tables small, picks sequential scans that
+// take 50–300 ms and grow with the table; generic plans are made once per
+// statement and connection. A committer's own connection (store.PipeConn)
+// carries them for its whole life; other batch transactions set them locally.
+const batchSessionSettings = "SET enable_seqscan = off; SET plan_cache_mode = force_generic_plan"
+
 // transact runs fn in one database transaction: a store transaction, or on
 // PostgreSQL a pipelined one, retried like store.Transact retries when it
 // loses a serialization race or a deadlock.
@@ -371,7 +389,7 @@ func (e *engine) transact(ctx context.Context, pipelined bool, idx int, fn func(
 	}
 	var err error
 	for attempt := 1; attempt <= 40; attempt++ {
-		err = e.db.Pipelined(ctx, func(p *store.PipeTx) error { return fn(newWorld(e, p, p, shard)) })
+		err = e.pipes[idx].Pipelined(ctx, func(p *store.PipeTx) error { return fn(newWorld(e, p, p, shard)) })
 		if err == nil || !store.IsRetryable(err) {
 			return err
 		}

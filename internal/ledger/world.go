@@ -162,12 +162,8 @@ func (w *world) load(ctx context.Context, batch []*cmd) error {
 		invoiceIDs = append(invoiceIDs, c.invoices...)
 	}
 	start := time.Now()
-	if w.pg {
-		// Every lookup of a batch is by key, so an index is always right. But the
-		// journal grows by thousands of rows a second, statistics lag behind, and
-		// the planner, believing the tables small, picks sequential scans that
-		// take 50–300 ms and grow with the table. Rule them out for this
-		// transaction only.
+	if w.pg && w.pipe == nil {
+		// See batchSessionSettings: a pipelined batch runs on a connection that has them.
 		if _, err := w.q.Exec(ctx, `SELECT set_config('enable_seqscan', 'off', true),
 			set_config('plan_cache_mode', 'force_generic_plan', true)`); err != nil {
 			return fmt.Errorf("set planner options: %w", err)

@@ -2,9 +2,13 @@ package ledger
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/techmarket-org/techmarket/internal/audit"
@@ -14,8 +18,25 @@ import (
 // The write half of a batch: everything the commands accepted, written with
 // one bulk statement per table (bulk.go) after they all ran in memory.
 
-// flush writes every accepted effect with bulk statements.
+// flush writes every accepted effect with bulk statements. In a pipeline they
+// become one statement (see foldedWrites).
 func (w *world) flush(ctx context.Context) error {
+	if w.pipe != nil && !w.e.cfg.SeparateWrites {
+		fw := &foldedWrites{Querier: w.q}
+		w.q = fw
+		defer func() { w.q = w.pipe }()
+		if err := w.writeAll(ctx); err != nil {
+			return err
+		}
+		if sql, args := fw.statement(); sql != "" {
+			w.pipe.Queue(sql, args...)
+		}
+		return nil
+	}
+	return w.writeAll(ctx)
+}
+
+func (w *world) writeAll(ctx context.Context) error {
 	steps := []struct {
 		phase int
 		fn    func(context.Context) error
@@ -170,4 +191,47 @@ func (w *world) flushRoyalties(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// foldedWrites collects the statements of a pipelined batch's flush so that
+// they travel as one: each but the last becomes a data-modifying CTE of the
+// last ("WITH w1 AS (INSERT …), w2 AS (UPDATE …) INSERT …"). PostgreSQL then
+// parses, binds, plans (from its cache) and starts an executor once per batch
+// instead of once per table. The statements are independent — each writes its
+// own table, none reads what another writes, every row they update is already
+// locked — so running them under one snapshot, in an order PostgreSQL chooses,
+// writes exactly what they would have written one after another.
+type foldedWrites struct {
+	store.Querier // the pipeline, for Dialect; nothing reads during a flush
+	stmts         []string
+	args          []any
+}
+
+// Exec records the statement instead of sending it.
+func (f *foldedWrites) Exec(_ context.Context, query string, args ...any) (sql.Result, error) {
+	f.stmts = append(f.stmts, strings.TrimSpace(query))
+	f.args = append(f.args, args...)
+	return driver.ResultNoRows, nil
+}
+
+// statement returns the folded statement, or "" when nothing was written. The
+// `?` placeholders stay in order, so the arguments simply concatenate.
+func (f *foldedWrites) statement() (string, []any) {
+	switch len(f.stmts) {
+	case 0:
+		return "", nil
+	case 1:
+		return f.stmts[0], f.args
+	}
+	var b strings.Builder
+	b.WriteString("WITH ")
+	last := len(f.stmts) - 1
+	for i, s := range f.stmts[:last] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("w" + strconv.Itoa(i+1) + " AS (" + s + ")")
+	}
+	b.WriteString(" " + f.stmts[last])
+	return b.String(), f.args
 }

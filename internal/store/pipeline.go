@@ -41,6 +41,13 @@ func (db *DB) Pipelined(ctx context.Context, fn func(p *PipeTx) error) error {
 		return translate(fmt.Errorf("begin: %w", err))
 	}
 	defer conn.Close()
+	err, _ = db.pipelinedOn(ctx, conn, fn)
+	return err
+}
+
+// pipelinedOn runs fn in a pipelined transaction on conn. broken reports that
+// the connection must not be used again (the driver has been told as well).
+func (db *DB) pipelinedOn(ctx context.Context, conn *sql.Conn, fn func(p *PipeTx) error) (err error, broken bool) {
 	var txErr error
 	rawErr := conn.Raw(func(dc any) error {
 		sc, ok := dc.(*stdlib.Conn)
@@ -64,12 +71,70 @@ func (db *DB) Pipelined(ctx context.Context, fn func(p *PipeTx) error) error {
 		return nil
 	})
 	if txErr != nil {
-		return txErr
+		return txErr, rawErr != nil
 	}
 	if rawErr != nil {
-		return translate(rawErr)
+		return translate(rawErr), true
 	}
-	return nil
+	return nil, false
+}
+
+// A PipeConn is one PostgreSQL connection kept by a long-lived writer (a
+// ledger committer) for all its pipelined transactions: a transaction does not
+// go through the pool, and session settings are made once per connection
+// instead of once per transaction. It is not safe for concurrent use.
+type PipeConn struct {
+	db       *DB
+	settings string
+	conn     *sql.Conn
+}
+
+// NewPipeConn returns a PipeConn whose connection, when first opened (and
+// again after a failure broke it), runs settings (for example "SET
+// enable_seqscan = off"); the settings apply to every transaction on it.
+func (db *DB) NewPipeConn(settings string) *PipeConn {
+	return &PipeConn{db: db, settings: settings}
+}
+
+// Pipelined is DB.Pipelined on the kept connection.
+func (pc *PipeConn) Pipelined(ctx context.Context, fn func(p *PipeTx) error) error {
+	if pc.db.dialect != Postgres {
+		return errors.New("store: pipelined transactions need PostgreSQL")
+	}
+	if pc.conn == nil {
+		conn, err := pc.db.sql.Conn(ctx)
+		if err != nil {
+			return translate(fmt.Errorf("begin: %w", err))
+		}
+		if pc.settings != "" {
+			if _, err := conn.ExecContext(ctx, pc.settings); err != nil {
+				conn.Close()
+				return translate(fmt.Errorf("session settings: %w", err))
+			}
+		}
+		pc.conn = conn
+	}
+	err, broken := pc.db.pipelinedOn(ctx, pc.conn, fn)
+	if broken {
+		pc.Close()
+	}
+	return err
+}
+
+// Close discards the connection rather than returning it to the pool, where
+// its session settings would leak into other work. A later Pipelined opens
+// another.
+func (pc *PipeConn) Close() error {
+	if pc.conn == nil {
+		return nil
+	}
+	_ = pc.conn.Raw(func(any) error { return driver.ErrBadConn })
+	err := pc.conn.Close()
+	pc.conn = nil
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
+		err = nil // discarded, as intended
+	}
+	return err
 }
 
 // IsRetryable reports whether err is a serialization failure or deadlock

@@ -124,3 +124,53 @@ func TestPipelinedNeedsPostgres(t *testing.T) {
 		t.Fatal("a pipeline on SQLite should be refused")
 	}
 }
+
+func TestPipeConnKeepsSessionSettingsAndRecoversFromFailure(t *testing.T) {
+	db := pipelineDB(t)
+	ctx := context.Background()
+	pc := db.NewPipeConn("SET enable_seqscan = off")
+	setting := func() string {
+		var v string
+		err := pc.Pipelined(ctx, func(p *store.PipeTx) error {
+			p.QueueQuery(`SELECT current_setting('enable_seqscan')`, nil, func(scan func(...any) error) error { return scan(&v) })
+			return p.Send(ctx)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if v := setting(); v != "off" {
+		t.Fatalf("first transaction: enable_seqscan = %s, want off", v)
+	}
+	// A failed statement rolls its transaction back; the connection and its
+	// settings stay usable.
+	err := pc.Pipelined(ctx, func(p *store.PipeTx) error {
+		p.Queue(`INSERT INTO pipe_test (k, n) VALUES (?, ?)`, "x", 1)
+		p.Queue(`INSERT INTO pipe_test (k, n) VALUES (?, ?)`, "x", 2)
+		return nil
+	})
+	if err == nil {
+		t.Fatal("a duplicate key committed")
+	}
+	if n := count(t, db); n != 0 {
+		t.Fatalf("%d rows after a failed pipeline, want 0", n)
+	}
+	if v := setting(); v != "off" {
+		t.Fatalf("after a failure: enable_seqscan = %s, want off", v)
+	}
+	// Closing discards the connection, so the setting never reaches the pool.
+	if err := pc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		var v string
+		if err := db.QueryRow(ctx, `SELECT current_setting('enable_seqscan')`).Scan(&v); err != nil || v != "on" {
+			t.Fatalf("pool connection: enable_seqscan = %q (%v), want on", v, err)
+		}
+	}
+	if v := setting(); v != "off" {
+		t.Fatalf("reopened: enable_seqscan = %s, want off", v)
+	}
+	pc.Close()
+}

@@ -16,8 +16,9 @@ import (
 
 // variants of the engine compared by TestCompareVariants.
 var variants = map[string]ledger.Config{
-	"stmt":      {NoPipeline: true}, // one round trip per statement (before pipelining)
-	"pipe":      {},                 // the defaults
+	"stmt":      {NoPipeline: true},     // one round trip per statement (before pipelining)
+	"pipe":      {},                     // the defaults
+	"sep":       {SeparateWrites: true}, // one write statement per table (before folding)
 	"pipe-b128": {MaxBatch: 128},
 	"pipe-b64":  {MaxBatch: 64},
 	"pipe-c1":   {Committers: 1},
