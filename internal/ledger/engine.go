@@ -119,6 +119,7 @@ type engine struct {
 	stop   chan struct{}
 	wg     sync.WaitGroup
 	terms  sync.Map // contract id → *Terms; terms are immutable once registered
+	rows   sync.Map // balKey → struct{}: balance rows known to exist (never deleted)
 	closed sync.Once
 	clock  atomic.Pointer[func() time.Time]
 
@@ -162,6 +163,9 @@ type Stats struct {
 	// PhaseSeconds is the time spent in each phase of a batch, summed over committers.
 	PhaseSeconds map[string]float64 `json:"phase_seconds"`
 }
+
+func (e *engine) rowExists(k balKey)     { e.rows.Store(k, struct{}{}) }
+func (e *engine) knownRow(k balKey) bool { _, ok := e.rows.Load(k); return ok }
 
 func (e *engine) now() time.Time { return (*e.clock.Load())().UTC() }
 
