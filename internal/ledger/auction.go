@@ -166,7 +166,6 @@ func (s *Service) depositMove(ctx context.Context, op, kind string, actor domain
 			if after != nil {
 				after()
 			}
-			w.record(c, "ledger_account", dep, map[string]any{"tx": t.ID, "amount_fen": t.Amount})
 		})
 	}
 	return s.e.submit(ctx, c)

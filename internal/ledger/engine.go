@@ -137,7 +137,6 @@ const (
 	phaseFlushContracts
 	phaseFlushJournal
 	phaseFlushBalances
-	phaseAudit
 	phaseCommit
 	phaseRoundTrip
 	numPhases
@@ -147,7 +146,7 @@ const (
 // statements (their time is the Go side's); "read_round_trip" is the wait for
 // the locking reads, and "commit" the wait for all the writes with the COMMIT.
 var phaseNames = [numPhases]string{"load_keys", "lock_contracts", "lock_balances", "execute", "write_contracts",
-	"write_journal", "write_balances", "audit", "commit", "read_round_trip"}
+	"write_journal", "write_balances", "commit", "read_round_trip"}
 
 func (e *engine) timing(phase int, since time.Time) {
 	e.phaseNanos[phase].Add(int64(time.Since(since)))

@@ -311,3 +311,35 @@ func TestPostingsAreImmutable(t *testing.T) {
 		verifyClean(t, db)
 	})
 }
+
+// The journal is the ledger's audit trail: each accepted command's row names
+// who did it, for which organisation and from where, and carries its reason;
+// no second audit_log row repeats it.
+func TestJournalIsTheAuditTrail(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, _ := newLedger(t, db, ledger.Config{})
+		buyer, seller := member("buyer1", domain.RoleBuyer), member("univ1", domain.RoleSeller)
+		buyer.IP = "203.0.113.7"
+		must(s.RegisterAgreement(ctx, operator, "agr", devContract("c9")))(t)
+		must(s.DepositFromBank(ctx, bankOfficer, "bn", ledger.BankNotice{BankRef: "BN9", OrgID: "buyer1", Amount: 600_000_00}))(t)
+		must(s.HoldEscrow(ctx, buyer, "h", "c9", 600_000_00))(t)
+		must(s.DeliverMilestone(ctx, seller, "d1", "c9", 1))(t)
+		disp := must(s.DisputeMilestone(ctx, buyer, "disp", "c9", 1, "the prototype misses spec 3.2"))(t)
+		var actor, org, ip, memo string
+		if err := db.QueryRow(ctx, `SELECT actor_id, actor_org, actor_ip, memo FROM ledger_transactions WHERE id = ?`,
+			disp.ID).Scan(&actor, &org, &ip, &memo); err != nil {
+			t.Fatal(err)
+		}
+		if actor != buyer.UserID || org != "buyer1" || ip != "203.0.113.7" || memo != "the prototype misses spec 3.2" {
+			t.Fatalf("journal row of the dispute: actor %q org %q ip %q memo %q", actor, org, ip, memo)
+		}
+		var n int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action LIKE 'ledger.%'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Fatalf("%d audit_log rows repeat the journal", n)
+		}
+	})
+}

@@ -78,7 +78,6 @@ func (s *Service) DeliverMilestone(ctx context.Context, actor domain.Actor, key,
 			at := w.now
 			deemed := at.AddDate(0, 0, cs.terms.DeemedAcceptanceDays)
 			m.Status, m.DeliveredAt, m.DeemedAt, m.dirty = MilestoneDelivered, &at, &deemed, true
-			w.record(c, "ledger_contract", contractID, map[string]any{"tx": t.ID, "seq": seq, "deemed_at": deemed})
 		})
 	}
 	return s.e.submit(ctx, c)
@@ -118,7 +117,6 @@ func (s *Service) DisputeMilestone(ctx context.Context, actor domain.Actor, key,
 		t.ContractID, t.MilestoneSeq, t.Memo = contractID, seq, reason
 		return w.accept(c, t, func() {
 			m.Status, m.dirty = MilestoneDisputed, true
-			w.record(c, "ledger_contract", contractID, map[string]any{"tx": t.ID, "seq": seq, "reason": reason})
 		})
 	}
 	return s.e.submit(ctx, c)
@@ -188,7 +186,6 @@ func (s *Service) prepareRelease(op string, c *cmd, in AcceptInput, deemed bool)
 			m.Status, m.Released, m.ReleaseTx, m.dirty = MilestoneReleased, domain.Fen(gross), t.ID, true
 			cs.released += gross
 			cs.dirty = true
-			w.record(c, "ledger_contract", id, map[string]any{"tx": t.ID, "seq": seq, "amount_fen": gross, "deemed": deemed})
 		})
 	}
 }
@@ -352,7 +349,6 @@ func (s *Service) Refund(ctx context.Context, actor domain.Actor, key string, in
 			return w.accept(c, t, func() {
 				cs.escrowRefunded += amount
 				cs.dirty = true
-				w.record(c, "ledger_contract", id, map[string]any{"tx": t.ID, "amount_fen": amount, "from": "escrow"})
 			})
 		}
 		_, m, err := milestoneOf(op, w, id, in.Seq)
@@ -375,8 +371,6 @@ func (s *Service) Refund(ctx context.Context, actor domain.Actor, key string, in
 			m.dirty = true
 			cs.clawbackRefunded += amount
 			cs.dirty = true
-			w.record(c, "ledger_contract", id, map[string]any{"tx": t.ID, "amount_fen": amount, "seq": in.Seq,
-				"clawback": shares})
 		})
 	}
 	return s.e.submit(ctx, c)

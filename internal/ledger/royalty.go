@@ -202,8 +202,6 @@ func (s *Service) ReportRoyalty(ctx context.Context, actor domain.Actor, key str
 		return w.accept(c, t, func() {
 			w.reports = append(w.reports, reportRow{id: reportID, contractID: id, year: year, periodStart: in.PeriodStart,
 				periodEnd: in.PeriodEnd, sales: int64(in.Sales), chargeable: chargeable, txID: t.ID, at: w.now})
-			w.record(c, "ledger_contract", id, map[string]any{"tx": t.ID, "report": reportID, "sales_fen": in.Sales,
-				"invoiced_fen": t.Amount})
 		})
 	}
 	t, err := s.e.submit(ctx, c)
@@ -286,7 +284,6 @@ func (s *Service) PayRoyaltyInvoice(ctx context.Context, actor domain.Actor, key
 		return w.accept(c, t, func() {
 			at := w.now
 			inv.PaidTx, inv.PaidAt, inv.dirty = t.ID, &at, true
-			w.record(c, "ledger_contract", contractID, map[string]any{"tx": t.ID, "invoice": invoiceID, "amount_fen": inv.Amount})
 		})
 	}
 	return s.e.submit(ctx, c)

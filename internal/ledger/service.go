@@ -93,6 +93,14 @@ func actorID(a domain.Actor) string {
 	return a.UserID
 }
 
+// actorOrg is the organisation the actor acts for, as the audit log records it.
+func actorOrg(a domain.Actor) string {
+	if len(a.Roles) > 0 {
+		return a.Roles[0].OrgID
+	}
+	return ""
+}
+
 // newTx starts the Transaction of an accepted command.
 func (w *world) newTx(c *cmd) *Transaction {
 	return &Transaction{ID: domain.NewID(), Key: c.key, Kind: c.kind, ActorID: actorID(c.actor),
@@ -162,7 +170,6 @@ func (s *Service) RegisterAgreement(ctx context.Context, actor domain.Actor, key
 			if r := terms.Royalty; r != nil && r.EntryFee > 0 {
 				w.issueInvoice(t, id, "", InvoiceEntryFee, 0, 0, int64(r.EntryFee), entryFeeDue(r))
 			}
-			w.record(c, "ledger_contract", id, map[string]any{"tx": t.ID, "price_fen": t.Amount})
 		})
 	}
 	return s.e.submit(ctx, c)
@@ -204,7 +211,6 @@ func (s *Service) DepositFromBank(ctx context.Context, actor domain.Actor, key s
 		t.Memo = strings.TrimSpace(n.Payer + " " + n.Memo)
 		t.Postings = []Posting{post(AccountBankClearing, dst, int64(n.Amount))}
 		return w.accept(c, t, func() {
-			w.record(c, "ledger_account", dst, map[string]any{"tx": t.ID, "amount_fen": n.Amount, "bank_ref": n.BankRef})
 		})
 	}
 	return s.e.submit(ctx, c)
@@ -252,7 +258,6 @@ func (s *Service) Withdraw(ctx context.Context, actor domain.Actor, key string, 
 		}
 		t.Postings = []Posting{post(in.Account, AccountBankClearing, int64(in.Amount))}
 		return w.accept(c, t, func() {
-			w.record(c, "ledger_account", in.Account, map[string]any{"tx": t.ID, "amount_fen": in.Amount, "bank_ref": t.BankRef})
 		})
 	}
 	return s.e.submit(ctx, c)
@@ -316,7 +321,6 @@ func (s *Service) HoldEscrow(ctx context.Context, actor domain.Actor, key, contr
 		return w.accept(c, t, func() {
 			cs.held += int64(amount)
 			cs.dirty = true
-			w.record(c, "ledger_contract", contractID, map[string]any{"tx": t.ID, "amount_fen": amount})
 		})
 	}
 	return s.e.submit(ctx, c)

@@ -38,7 +38,6 @@ type world struct {
 	deltas   map[balKey]int64
 	reports  []reportRow
 	newInvs  []*invoiceState
-	auditLog []auditRec
 }
 
 type keyState struct {
@@ -90,13 +89,6 @@ type reportRow struct {
 	sales                                        int64
 	chargeable                                   bool
 	at                                           time.Time
-}
-
-type auditRec struct {
-	actor          domain.Actor
-	action         string
-	objType, objID string
-	detail         map[string]any
 }
 
 func newWorld(e *engine, q store.Querier, pipe *store.PipeTx, shard int) *world {
@@ -641,12 +633,6 @@ func (w *world) balance(acct string) int64 {
 		}
 	}
 	return sum
-}
-
-// record queues an audit entry for the accepted command.
-func (w *world) record(c *cmd, objType, objID string, detail map[string]any) {
-	w.auditLog = append(w.auditLog, auditRec{actor: c.actor, action: "ledger." + c.kind,
-		objType: objType, objID: objID, detail: detail})
 }
 
 func keyLess(a, b balKey) bool {

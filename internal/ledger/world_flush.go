@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/techmarket-org/techmarket/internal/audit"
 	"github.com/techmarket-org/techmarket/internal/store"
 )
 
@@ -45,7 +44,6 @@ func (w *world) writeAll(ctx context.Context) error {
 		{phaseFlushJournal, w.flushTransactions},
 		{phaseFlushBalances, w.flushBalances},
 		{phaseFlushJournal, w.flushRoyalties},
-		{phaseAudit, w.flushAudit},
 	}
 	for _, s := range steps {
 		start := time.Now()
@@ -57,22 +55,11 @@ func (w *world) writeAll(ctx context.Context) error {
 	return nil
 }
 
-func (w *world) flushAudit(ctx context.Context) error {
-	if len(w.auditLog) == 1 {
-		a := w.auditLog[0]
-		return audit.Record(ctx, w.q, a.actor, a.action, a.objType, a.objID, a.detail)
-	}
-	recs := make([]audit.Rec, len(w.auditLog))
-	for i, a := range w.auditLog {
-		recs[i] = audit.Rec{Actor: a.actor, Action: a.action, ObjectType: a.objType, ObjectID: a.objID, Detail: a.detail}
-	}
-	return audit.RecordMany(ctx, w.q, recs)
-}
-
 func (w *world) flushTransactions(ctx context.Context) error {
 	txCols := []column{{"id", colText}, {"idempotency_key", colText}, {"request_hash", colText}, {"kind", colText},
 		{"contract_id", colTextNull}, {"milestone_seq", colIntNull}, {"ref_id", colTextNull}, {"bank_ref", colTextNull},
-		{"amount_fen", colInt}, {"actor_id", colText}, {"memo", colText}, {"recorded_at", colTime}}
+		{"amount_fen", colInt}, {"actor_id", colText}, {"actor_org", colText}, {"actor_ip", colText}, {"memo", colText},
+		{"recorded_at", colTime}}
 	pCols := []column{{"tx_id", colText}, {"idx", colInt}, {"source", colText}, {"destination", colText},
 		{"amount_fen", colInt}, {"recorded_at", colTime}}
 	txRows := make([][]any, 0, len(w.txs))
@@ -84,7 +71,7 @@ func (w *world) flushTransactions(ctx context.Context) error {
 			seq = int64(t.MilestoneSeq)
 		}
 		txRows = append(txRows, []any{t.ID, t.Key, c.hash, t.Kind, t.ContractID, seq, t.RefID, t.BankRef,
-			int64(t.Amount), t.ActorID, t.Memo, t.RecordedAt})
+			int64(t.Amount), t.ActorID, actorOrg(c.actor), c.actor.IP, t.Memo, t.RecordedAt})
 		for i, p := range t.Postings {
 			pRows = append(pRows, []any{t.ID, int64(i), p.Source, p.Destination, int64(p.Amount), t.RecordedAt})
 		}
