@@ -163,7 +163,11 @@ type Stats struct {
 	PhaseSeconds map[string]float64 `json:"phase_seconds"`
 }
 
-func (e *engine) rowExists(k balKey)     { e.rows.Store(k, struct{}{}) }
+func (e *engine) rowExists(k balKey) {
+	if !e.knownRow(k) {
+		e.rows.Store(k, struct{}{})
+	}
+}
 func (e *engine) knownRow(k balKey) bool { _, ok := e.rows.Load(k); return ok }
 
 func (e *engine) now() time.Time { return (*e.clock.Load())().UTC() }

@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -160,6 +162,28 @@ func rebind(d Dialect, query string) string {
 	if d != Postgres || !strings.Contains(query, "?") {
 		return query
 	}
+	if r, ok := rebound.Load(query); ok {
+		return r.(string)
+	}
+	r := rebindPostgres(query)
+	if rebindCached.Add(1) <= maxRebound {
+		rebound.Store(query, r)
+	}
+	return r
+}
+
+// rebound caches rebind's answers: the same few hundred query texts are
+// rebound thousands of times a second (the ledger's batch statements). It
+// stops growing at maxRebound entries in case some caller builds its SQL
+// text from data.
+var (
+	rebound      sync.Map
+	rebindCached atomic.Int64
+)
+
+const maxRebound = 4096
+
+func rebindPostgres(query string) string {
 	var b strings.Builder
 	b.Grow(len(query) + 16)
 	n := 0
