@@ -32,9 +32,8 @@ var variants = map[string]ledger.Config{
 // schemaVariants run the default engine on a schema altered after migration, to
 // price each index a settlement writes (experiments only, never shipped).
 var schemaVariants = map[string]string{
-	"no-audit-idx": `DROP INDEX audit_log_object; DROP INDEX audit_log_at; ALTER TABLE audit_log DROP CONSTRAINT audit_log_pkey`,
-	"no-post-idx":  `DROP INDEX ledger_postings_source; DROP INDEX ledger_postings_destination`,
-	"no-tx-idx":    `DROP INDEX ledger_transactions_contract`,
+	"no-post-idx": `DROP INDEX ledger_postings_source; DROP INDEX ledger_postings_destination`,
+	"no-tx-idx":   `DROP INDEX ledger_transactions_contract`,
 }
 
 // TestCompareVariants runs engine variants side by side on PostgreSQL, taking
