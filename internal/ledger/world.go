@@ -33,11 +33,11 @@ type world struct {
 	bal       map[balKey]*balState
 	invoices  map[string]*invoiceState
 
-	txs      []*Transaction
-	cmdOf    map[*Transaction]*cmd
-	deltas   map[balKey]int64
-	reports  []reportRow
-	newInvs  []*invoiceState
+	txs     []*Transaction
+	cmdOf   map[*Transaction]*cmd
+	deltas  map[balKey]int64
+	reports []reportRow
+	newInvs []*invoiceState
 }
 
 type keyState struct {

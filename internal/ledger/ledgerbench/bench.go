@@ -11,11 +11,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/techmarket-org/techmarket/internal/loadgen"
 
 	"github.com/techmarket-org/techmarket/internal/domain"
 	"github.com/techmarket-org/techmarket/internal/ledger"
@@ -36,13 +37,7 @@ type Options struct {
 }
 
 // Latency summarises a latency distribution in milliseconds.
-type Latency struct {
-	P50  float64 `json:"p50_ms"`
-	P90  float64 `json:"p90_ms"`
-	P99  float64 `json:"p99_ms"`
-	P999 float64 `json:"p999_ms"`
-	Max  float64 `json:"max_ms"`
-}
+type Latency = loadgen.Latency
 
 // Report is the outcome of a run.
 type Report struct {
@@ -316,17 +311,7 @@ func parallel(ctx context.Context, n int, fn func(i int) error) error {
 	return firstErr
 }
 
-func summarize(lat []time.Duration) Latency {
-	if len(lat) == 0 {
-		return Latency{}
-	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	q := func(p float64) float64 {
-		i := int(math.Ceil(p*float64(len(lat)))) - 1
-		return float64(lat[max(i, 0)]) / float64(time.Millisecond)
-	}
-	return Latency{P50: q(0.50), P90: q(0.90), P99: q(0.99), P999: q(0.999), Max: float64(lat[len(lat)-1]) / float64(time.Millisecond)}
-}
+func summarize(lat []time.Duration) Latency { return loadgen.Summarize(lat) }
 
 func bytesPerTx(ctx context.Context, db *store.DB) float64 {
 	var bytes, n int64
