@@ -38,7 +38,7 @@ func newBenchHTTPCmd() *cobra.Command {
 	var base, pathsFile string
 	var rate float64
 	var duration time.Duration
-	var maxInFlight int
+	var maxInFlight, conns int
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "http",
@@ -59,7 +59,7 @@ reaches at saturation, e.g. 70 %. A non-2xx answer counts as an error. Progress 
 			}
 			base = strings.TrimRight(base, "/")
 			client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-				MaxIdleConns: maxInFlight, MaxIdleConnsPerHost: maxInFlight, IdleConnTimeout: time.Minute}}
+				MaxConnsPerHost: conns, MaxIdleConns: conns, MaxIdleConnsPerHost: conns, IdleConnTimeout: time.Minute}}
 			get := func(ctx context.Context, i int) error {
 				req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+paths[i%len(paths)], nil)
 				if err != nil {
@@ -109,6 +109,7 @@ reaches at saturation, e.g. 70 %. A non-2xx answer counts as an error. Progress 
 	cmd.Flags().StringVar(&pathsFile, "paths", "", "file of request paths, one per line (required)")
 	cmd.Flags().Float64Var(&rate, "rate", 100, "requests offered per second")
 	cmd.Flags().DurationVar(&duration, "duration", 20*time.Second, "how long to offer load")
+	cmd.Flags().IntVar(&conns, "connections", 8, "connections to the server at most (as a proxy's pool would hold); requests wait for a free one, and the wait counts in their latency")
 	cmd.Flags().IntVar(&maxInFlight, "max-in-flight", 1000, "requests outstanding beyond this are dropped and counted")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	_ = cmd.MarkFlagRequired("paths")
