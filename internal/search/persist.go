@@ -193,7 +193,9 @@ func (x *Index) writeSnapshot(w *snapWriter) {
 	w.uint(uint64(x.scoring.TitleWeight))
 	w.uint(uint64(len(x.terms)))
 	for i, t := range x.terms {
-		p := x.lists[i]
+		// Tiered lists are written merged, as before tiers existed; loading
+		// tiers them again.
+		p := x.lists[i].merged(x.docLen)
 		w.bytes([]byte(t))
 		w.u32s(p.blockLast)
 		w.u32s(p.blockOff)
@@ -308,6 +310,7 @@ func (x *Index) loadSnapshot(path string) error {
 			x.byID[id] = uint32(n)
 		}
 	}
+	x.retierAll()
 	return nil
 }
 
