@@ -72,8 +72,6 @@ are being indexed, and how soon a new document is visible. Progress goes to stde
 			fmt.Fprintf(out, "docs %d: build %.1f s (%.0f docs/s), heap %.0f MiB, %d terms, %d postings (%.0f MiB)\n",
 				rep.Docs, rep.BuildSeconds, rep.BuildDocsPerSec, rep.HeapMiB, rep.Index.Terms, rep.Index.Postings,
 				float64(rep.Index.PostingsBytes)/(1<<20))
-			fmt.Fprintf(out, "impact tiers: %d terms tiered, %d postings in their high tiers\n",
-				rep.Index.TieredTerms, rep.Index.HighTierPostings)
 			classes := make([]string, 0, len(rep.Latency))
 			for c := range rep.Latency {
 				classes = append(classes, c)

@@ -123,7 +123,7 @@ func (x *Index) planFeedback(q *Query, existing []queryTerm, phrase int) (feedba
 		if have[term] || len(term) > 0 && term[0] == textproc.BigramPrefix[0] {
 			continue
 		}
-		cands = append(cands, cand{id, float64(c) * idf(N, x.lists[id].total())})
+		cands = append(cands, cand{id, float64(c) * idf(N, x.lists[id].count)})
 	}
 	sort.Slice(cands, func(i, j int) bool {
 		if cands[i].score != cands[j].score {

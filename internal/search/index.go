@@ -290,29 +290,14 @@ func (x *Index) UpsertMany(docs []Doc) error {
 	for i := range analysed {
 		x.applyDoc(&analysed[i])
 	}
-	avg := x.avgLenLocked()
 	parallel(workers, func(w int) {
-		var due []*postingList
 		for i := range analysed {
 			a := &analysed[i]
 			for k, id := range a.ids {
 				if int(id)%workers == w {
-					p := x.lists[id]
-					if p.push(a.num, uint8(min(a.toks[k].tf, 255)), a.length) {
-						if t := p.blocks.tier; t == nil || !t.queued {
-							if t != nil {
-								t.queued = true
-							}
-							due = append(due, p)
-						}
-					}
+					x.lists[id].add(a.num, uint8(min(a.toks[k].tf, 255)), a.length)
 				}
 			}
-		}
-		// Lists that reached tierMin or doubled since their last tiering are
-		// (re-)tiered now that the batch is in.
-		for _, p := range due {
-			x.retier(p, avg)
 		}
 	})
 	if logErr != nil {
@@ -369,10 +354,7 @@ func (x *Index) apply(a *analysedDoc) {
 	x.resolve(a)
 	x.applyDoc(a)
 	for k, id := range a.ids {
-		p := x.lists[id]
-		if p.push(a.num, uint8(min(a.toks[k].tf, 255)), a.length) && (p.blocks.tier == nil || p.total() <= liveRetierMax) {
-			x.retier(p, x.avgLenLocked())
-		}
+		x.lists[id].add(a.num, uint8(min(a.toks[k].tf, 255)), a.length)
 	}
 }
 
@@ -533,14 +515,15 @@ func (x *Index) compact() {
 		}
 		alive[m/64] |= 1 << (m % 64)
 	}
+	var c cursor
 	for i, p := range x.lists {
 		np := new(postingList)
 		*np = emptyList()
-		p.forEach(func(doc uint32, tf uint8) {
-			if r := renum[doc]; r != endDoc {
-				np.add(r, tf, x.docLen[doc])
+		for c.reset(p); c.doc != endDoc; c.next() {
+			if r := renum[c.doc]; r != endDoc {
+				np.add(r, c.tf(), x.docLen[c.doc])
 			}
-		})
+		}
 		x.lists[i] = np
 	}
 	x.ids, x.docLen, x.meta, x.alive, x.docTerms = ids, docLen, meta, alive, docTerms
@@ -548,21 +531,6 @@ func (x *Index) compact() {
 		x.byID[id] = renum[n]
 	}
 	x.deleted = 0
-	x.retierAll()
-}
-
-// retierAll tiers every list long enough, on all cores. Caller holds the
-// write lock.
-func (x *Index) retierAll() {
-	avg := x.avgLenLocked()
-	workers := runtime.GOMAXPROCS(0)
-	parallel(workers, func(w int) {
-		for i := w; i < len(x.lists); i += workers {
-			if p := x.lists[i]; p.total() >= tierMin || p.blocks.tier != nil {
-				x.retier(p, avg)
-			}
-		}
-	})
 }
 
 // Stats describes the index for operators and benchmarks.
@@ -572,10 +540,6 @@ type Stats struct {
 	Terms         int   `json:"terms"`
 	Postings      int64 `json:"postings"`
 	PostingsBytes int64 `json:"postings_bytes"`
-	// TieredTerms have their list split into impact tiers; HighTierPostings
-	// are the postings of their high tiers (included in Postings).
-	TieredTerms      int   `json:"tiered_terms"`
-	HighTierPostings int64 `json:"high_tier_postings"`
 }
 
 // Stats returns the current sizes.
@@ -584,12 +548,8 @@ func (x *Index) Stats() Stats {
 	defer x.mu.RUnlock()
 	s := Stats{Docs: x.live, DeletedSlots: x.deleted, Terms: len(x.terms)}
 	for _, p := range x.lists {
-		s.Postings += int64(p.total())
+		s.Postings += int64(p.count)
 		s.PostingsBytes += int64(p.sizeBytes())
-		if t := p.blocks.tier; t != nil {
-			s.TieredTerms++
-			s.HighTierPostings += int64(t.hi.count)
-		}
 	}
 	return s
 }

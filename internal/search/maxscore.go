@@ -22,14 +22,6 @@ type clause struct {
 	blockUB    float64
 	blockUntil uint32
 	blockValid bool
-
-	// sumKey and seq order the clauses for summing contributions: by the
-	// bound of the whole term, then by query order, so that a term split
-	// into impact tiers adds up exactly as the same term in one list.
-	sumKey float64
-	seq    int
-	key    float64 // pruning order: bound per posting (see newSearcher)
-	tier   bool    // one tier of a tiered term: bounded by its frontier
 }
 
 func (c *clause) reset() {
@@ -135,7 +127,6 @@ type searcher struct {
 	exclude map[uint32]bool
 
 	contrib []float64 // per clause, for the current candidate
-	order   []int     // clause indexes in summing order (see clause.sumKey)
 	phr     []float64 // per phrase sums, scratch
 	heap    hitHeap
 	scored  int
@@ -208,14 +199,9 @@ func (x *Index) newSearcher(q *Query, terms []queryTerm) *searcher {
 			}
 			p := x.lists[id]
 			c.members = append(c.members, cursor{list: p})
-			if tr := p.blocks.tier; tr != nil {
-				// Both tiers are members: they are disjoint, so the
-				// frequencies the clause adds up are the term's.
-				c.members = append(c.members, cursor{list: tr.hi})
-			}
-			df = max(df, p.total())
-			maxTF += int(p.wholeMaxTF())
-			minLen = min(minLen, p.wholeMinLen())
+			df = max(df, p.count)
+			maxTF += int(p.maxTF)
+			minLen = min(minLen, p.minLen)
 		}
 		if len(c.members) == 0 {
 			continue
@@ -224,48 +210,9 @@ func (x *Index) newSearcher(q *Query, terms []queryTerm) *searcher {
 		// Bound at the largest frequency and the shortest document of the
 		// lists (a translation's frequencies add up).
 		c.ub = s.clauseBound(&c, maxTF, minLen)
-		c.sumKey, c.seq = c.ub, len(s.clauses)
-		if len(c.members) == 2 && c.members[0].list.blocks.tier != nil {
-			// One tiered term: a clause per tier, each bounded by its
-			// frontier. (A translation with tiered members stays one clause:
-			// its frequencies add up before saturating, so it cannot be split.)
-			tr := c.members[0].list.blocks.tier
-			c.tier = true
-			hi := c
-			hi.members = []cursor{c.members[1]}
-			hi.ub = s.frontBound(&hi, tr.hiFront)
-			c.members = c.members[:1]
-			c.ub = s.frontBound(&c, tr.loFront)
-			s.clauses = append(s.clauses, hi)
-			c.seq = len(s.clauses)
-		}
 		s.clauses = append(s.clauses, c)
 	}
-	// MaxScore may leave any set of clauses non-essential whose bounds sum
-	// below the k-th score; the set is a prefix of this order. Sorting by
-	// bound per posting (rather than by bound) puts first the clauses that
-	// save the most walking for the least bound: the low tiers of long
-	// lists, then the other long lists.
-	for i := range s.clauses {
-		c := &s.clauses[i]
-		cost := 0
-		for _, m := range c.members {
-			cost += m.list.count
-		}
-		c.key = c.ub / float64(max(cost, 1))
-	}
-	sort.SliceStable(s.clauses, func(i, j int) bool { return s.clauses[i].key < s.clauses[j].key })
-	s.order = make([]int, len(s.clauses))
-	for i := range s.order {
-		s.order[i] = i
-	}
-	sort.Slice(s.order, func(i, j int) bool {
-		a, b := &s.clauses[s.order[i]], &s.clauses[s.order[j]]
-		if a.sumKey != b.sumKey {
-			return a.sumKey < b.sumKey
-		}
-		return a.seq < b.seq
-	})
+	sort.SliceStable(s.clauses, func(i, j int) bool { return s.clauses[i].ub < s.clauses[j].ub })
 	s.contrib = make([]float64, len(s.clauses))
 	s.phr = make([]float64, phrases)
 	return s
@@ -344,11 +291,6 @@ func (s *searcher) blockBound(c *clause, d uint32) (bound float64, last uint32) 
 	if c.blockValid && d <= c.blockUntil {
 		return c.blockUB, c.blockUntil
 	}
-	if c.tier {
-		// A block's largest frequency and shortest length, taken
-		// separately, bound a tier no tighter than its frontier does.
-		return c.ub, endDoc
-	}
 	maxTF, minLen, last := 0, uint32(math.MaxUint32), endDoc
 	for i := range c.members {
 		tf, l, end := c.members[i].blockBound(d)
@@ -368,7 +310,7 @@ func (s *searcher) blockBound(c *clause, d uint32) (bound float64, last uint32) 
 // the multiplied score.
 func (s *searcher) finalScore(n uint32, explain bool, factors *[]Factor) (score, text float64) {
 	clear(s.phr)
-	for _, i := range s.order {
+	for i := range s.clauses {
 		if v := s.contrib[i]; v != 0 {
 			s.phr[s.clauses[i].qt.phrase] += v
 		}
@@ -420,11 +362,9 @@ const slack = 1 + 1e-9
 
 // run is block-max MaxScore (Turtle & Flood 1995, with the block bounds of
 // Ding & Suel 2011 as used by Mallia et al. 2019). Clauses are sorted by
-// upper bound per posting (newSearcher); the first ones whose bounds together
-// cannot beat the current k-th score are "non-essential" and only probed, in
-// reverse order, for documents found through the others. A term split into
-// impact tiers (tiers.go) is two clauses, and its low tier usually becomes
-// non-essential early. A candidate whose essential score plus
+// upper bound; the low ones whose bounds together cannot beat the current
+// k-th score are "non-essential" and only probed, highest bound first, for
+// documents found through the others. A candidate whose essential score plus
 // the list-wide bounds of the non-essential clauses could still make the
 // heap is checked again with the bounds of the blocks that would hold it
 // (read from the block directories, nothing decoded) before any
@@ -446,12 +386,6 @@ func (s *searcher) run() {
 		prefix[i] = acc
 		cs[i].reset()
 	}
-	// The clauses' current documents, kept contiguous: the candidate loop
-	// scans them for every candidate.
-	docs := make([]uint32, n)
-	for i := range cs {
-		docs[i] = cs[i].doc
-	}
 	k := s.q.K
 	s.heap = make(hitHeap, 0, k)
 	theta := math.Inf(-1)
@@ -463,16 +397,15 @@ func (s *searcher) run() {
 		// Candidate: the smallest document among the essential clauses.
 		d := endDoc
 		for i := firstEssential; i < n; i++ {
-			d = min(d, docs[i])
+			d = min(d, cs[i].doc)
 		}
 		if d == endDoc {
 			break
 		}
 		if !s.accept(d) {
 			for i := firstEssential; i < n; i++ {
-				if docs[i] == d {
+				if cs[i].doc == d {
 					cs[i].next()
-					docs[i] = cs[i].doc
 				}
 			}
 			continue
@@ -481,14 +414,13 @@ func (s *searcher) run() {
 		clear(s.contrib)
 		run := 0.0
 		for i := firstEssential; i < n; i++ {
-			if docs[i] == d {
+			if cs[i].doc == d {
 				v := s.bm25(&cs[i], cs[i].tf(), d)
 				s.contrib[i] = v
 				if firstEssential > 0 { // run is only read to prune before probing
 					run += sat(v) * s.bound
 				}
 				cs[i].next()
-				docs[i] = cs[i].doc
 			}
 		}
 		// Probe the non-essential clauses, highest bound first. bounds[i] is
@@ -516,8 +448,7 @@ func (s *searcher) run() {
 				}
 			}
 			cs[i].seek(d)
-			docs[i] = cs[i].doc
-			if docs[i] == d {
+			if cs[i].doc == d {
 				v := s.bm25(&cs[i], cs[i].tf(), d)
 				s.contrib[i] = v
 				run += sat(v) * s.bound
@@ -565,7 +496,7 @@ func (s *searcher) results() Results {
 // explain recomputes the per-term contributions and factors of one hit.
 func (s *searcher) explain(d uint32, hit *Hit) {
 	clear(s.contrib)
-	for _, i := range s.order {
+	for i := range s.clauses {
 		c := &s.clauses[i]
 		c.reset()
 		c.seek(d)

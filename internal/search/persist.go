@@ -193,9 +193,7 @@ func (x *Index) writeSnapshot(w *snapWriter) {
 	w.uint(uint64(x.scoring.TitleWeight))
 	w.uint(uint64(len(x.terms)))
 	for i, t := range x.terms {
-		// Tiered lists are written merged, as before tiers existed; loading
-		// tiers them again.
-		p := x.lists[i].merged(x.docLen)
+		p := x.lists[i]
 		w.bytes([]byte(t))
 		w.u32s(p.blockLast)
 		w.u32s(p.blockOff)
@@ -310,7 +308,6 @@ func (x *Index) loadSnapshot(path string) error {
 			x.byID[id] = uint32(n)
 		}
 	}
-	x.retierAll()
 	return nil
 }
 

@@ -44,7 +44,6 @@ type blocks struct {
 	blockMaxTF  []uint8
 	blockMinLen []uint32
 	data        []byte
-	tier        *tier // the high tier when this list is the low tier of a tiered term (tiers.go)
 }
 
 // noBlocks is the shared empty block set of lists that have not sealed one.
@@ -267,9 +266,6 @@ func (p *postingList) sizeBytes() int {
 	n := 5*cap(p.tailDocs) + int(unsafe.Sizeof(*p))
 	if p.blocks != &noBlocks {
 		n += len(p.data) + 13*len(p.blockLast) + int(unsafe.Sizeof(*p.blocks))
-		if p.blocks.tier != nil {
-			n += p.blocks.tier.sizeBytes()
-		}
 	}
 	return n
 }
