@@ -3,11 +3,9 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -143,19 +141,7 @@ func runMatchBench(corpusPath, queriesPath string, nDocs, nQueries int, phase ti
 	rep.HeapMiB = float64(ms.HeapAlloc) / (1 << 20)
 	rep.Index = x.Stats()
 
-	rng := rand.New(rand.NewPCG(7, 7))
-	short := make([]string, 0, nQueries)
-	full := make([]string, 0, nQueries)
-	for len(short) < nQueries {
-		q := realQueries[rng.IntN(len(realQueries))]
-		kps := strings.Fields(q.Text)
-		if len(kps) == 0 {
-			continue
-		}
-		rng.Shuffle(len(kps), func(i, j int) { kps[i], kps[j] = kps[j], kps[i] })
-		short = append(short, strings.Join(kps[:min(len(kps), 1+rng.IntN(4))], " "))
-		full = append(full, q.Text)
-	}
+	short, full := eval.SampleQueries(realQueries, nQueries)
 	logf("warming up")
 	for _, q := range short[:min(200, len(short))] {
 		x.Search(search.Query{Text: q, K: 10})

@@ -1,9 +1,7 @@
 package eval
 
 import (
-	"math/rand/v2"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/techmarket-org/techmarket/internal/search"
@@ -45,18 +43,7 @@ func BenchmarkPruning(b *testing.B) {
 	if err := x.UpsertMany(docs); err != nil {
 		b.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(7, 7))
-	var short, full []string
-	for len(short) < 500 {
-		q := realQueries[rng.IntN(len(realQueries))]
-		kps := strings.Fields(q.Text)
-		if len(kps) == 0 {
-			continue
-		}
-		rng.Shuffle(len(kps), func(i, j int) { kps[i], kps[j] = kps[j], kps[i] })
-		short = append(short, strings.Join(kps[:min(len(kps), 1+rng.IntN(4))], " "))
-		full = append(full, q.Text)
-	}
+	short, full := SampleQueries(realQueries, 500)
 	for _, set := range []struct {
 		name string
 		qs   []string

@@ -2,12 +2,10 @@ package eval
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"runtime"
 	"sort"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -81,18 +79,7 @@ func TestBigramSelection(t *testing.T) {
 	for i := range docs {
 		docs[i] = synth.Doc(i)
 	}
-	rng := rand.New(rand.NewPCG(7, 7))
-	var short, full []string
-	for len(short) < 2000 {
-		q := realQueries[rng.IntN(len(realQueries))]
-		kps := strings.Fields(q.Text)
-		if len(kps) == 0 {
-			continue
-		}
-		rng.Shuffle(len(kps), func(i, j int) { kps[i], kps[j] = kps[j], kps[i] })
-		short = append(short, strings.Join(kps[:min(len(kps), 1+rng.IntN(4))], " "))
-		full = append(full, q.Text)
-	}
+	short, full := SampleQueries(realQueries, 2000)
 	xs := make([]*search.Index, len(variants))
 	for i, v := range variants {
 		x, err := search.New(search.Options{Analyzer: ans[i]})

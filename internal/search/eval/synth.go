@@ -114,3 +114,23 @@ func itoa(i int) string {
 		}
 	}
 }
+
+// SampleQueries draws n queries from real ones, reproducibly: full is a real
+// query's whole keyphrase list (the matching case), short 1–4 of its
+// keyphrases in random order (the search-box case). Queries without
+// keyphrases are skipped.
+func SampleQueries(real []Query, n int) (short, full []string) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	short, full = make([]string, 0, n), make([]string, 0, n)
+	for len(short) < n {
+		q := real[rng.IntN(len(real))]
+		kps := strings.Fields(q.Text)
+		if len(kps) == 0 {
+			continue
+		}
+		rng.Shuffle(len(kps), func(i, j int) { kps[i], kps[j] = kps[j], kps[i] })
+		short = append(short, strings.Join(kps[:min(len(kps), 1+rng.IntN(4))], " "))
+		full = append(full, q.Text)
+	}
+	return short, full
+}
