@@ -79,15 +79,15 @@ reaches at saturation, e.g. 70 %. A non-2xx answer counts as an error. Progress 
 				return nil
 			}
 			errOut := cmd.ErrOrStderr()
-			res := loadgen.OpenLoop(cmd.Context(), rate, duration, maxInFlight, get, func(started int) {
+			res := loadgen.OpenLoop(cmd.Context(), loadgen.Fixed(rate), duration, maxInFlight, get, func(started int) {
 				fmt.Fprintf(errOut, "\r%d requests started", started)
 			})
 			fmt.Fprintln(errOut)
 			rep := httpBenchReport{URL: base, Paths: len(paths), OfferedRate: float64(res.Offered+res.Dropped) / duration.Seconds(),
-				Offered: res.Offered, Dropped: res.Dropped, Errors: res.Errors, Accepted: len(res.Latencies),
-				Latency: loadgen.Summarize(res.Latencies)}
-			if res.FirstErr != nil {
-				rep.FirstError = res.FirstErr.Error()
+				Offered: res.Offered, Dropped: res.Dropped, Errors: res.Errors, Accepted: len(res.Samples),
+				Latency: loadgen.Summarize(res.Latencies())}
+			if len(res.FirstErrors) > 0 {
+				rep.FirstError = res.FirstErrors[0]
 			}
 			if res.Elapsed > 0 {
 				rep.AcceptedPS = float64(rep.Accepted) / res.Elapsed.Seconds()

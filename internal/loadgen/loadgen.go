@@ -7,6 +7,7 @@ package loadgen
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -35,21 +36,57 @@ func Summarize(lat []time.Duration) Latency {
 	return Latency{P50: q(0.50), P90: q(0.90), P99: q(0.99), P999: q(0.999), Max: float64(lat[len(lat)-1]) / float64(time.Millisecond)}
 }
 
-// Result is what an open-loop run measured.
-type Result struct {
-	Offered   int             // requests started
-	Dropped   int             // not started: MaxInFlight were outstanding
-	Errors    int             // requests whose fn failed
-	FirstErr  error           // the first failure
-	Latencies []time.Duration // of the successful requests, from their intended start
-	Elapsed   time.Duration   // from the first intended start to the last completion
+// A Schedule gives the intended start of request i as an offset from the
+// run's start; it is called with i = 0, 1, 2, … in order.
+type Schedule func(i int) time.Duration
+
+// Fixed spaces requests evenly at rate per second.
+func Fixed(rate float64) Schedule {
+	return func(i int) time.Duration { return time.Duration(float64(i) / rate * float64(time.Second)) }
 }
 
-// OpenLoop calls fn(i) for i = 0, 1, … at rate per second for duration, each
-// in its own goroutine, without waiting for earlier calls; a call that would
-// exceed maxInFlight outstanding calls is dropped and counted. progress, if
-// not nil, is called about once a second with the requests started so far.
-func OpenLoop(ctx context.Context, rate float64, duration time.Duration, maxInFlight int,
+// Poisson draws exponential gaps with mean 1/rate (a Poisson arrival process),
+// reproducibly from seed.
+func Poisson(rate float64, seed uint64) Schedule {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	var at time.Duration
+	return func(int) time.Duration {
+		at += time.Duration(rng.ExpFloat64() / rate * float64(time.Second))
+		return at
+	}
+}
+
+// Sample is one successful request: when it was meant to start (offset from
+// the run's start) and how long after that it finished.
+type Sample struct {
+	At, Latency time.Duration
+}
+
+// Result is what an open-loop run measured.
+type Result struct {
+	Offered     int           // requests started
+	Dropped     int           // not started: MaxInFlight were outstanding
+	Errors      int           // requests whose fn failed
+	FirstErrors []string      // the first five failures
+	Samples     []Sample      // the successful requests, in completion order
+	Elapsed     time.Duration // from the run's start to the last completion
+}
+
+// Latencies returns the samples' latencies.
+func (r Result) Latencies() []time.Duration {
+	out := make([]time.Duration, len(r.Samples))
+	for i, s := range r.Samples {
+		out[i] = s.Latency
+	}
+	return out
+}
+
+// OpenLoop starts fn(ctx, i) at the times sched gives, for as long as they fall
+// within duration, each in its own goroutine, without waiting for earlier
+// calls; a call that would exceed maxInFlight (0: no limit) outstanding calls
+// is dropped and counted. progress, if not nil, is called about once a second
+// with the requests started so far.
+func OpenLoop(ctx context.Context, sched Schedule, duration time.Duration, maxInFlight int,
 	fn func(ctx context.Context, i int) error, progress func(started int)) Result {
 	var (
 		mu       sync.Mutex
@@ -61,11 +98,11 @@ func OpenLoop(ctx context.Context, rate float64, duration time.Duration, maxInFl
 	start := time.Now()
 	lastReport := start
 	for i := 0; ; i++ {
-		next := start.Add(time.Duration(float64(i) / rate * float64(time.Second)))
-		if next.Sub(start) >= duration || ctx.Err() != nil {
+		at := sched(i)
+		if at >= duration || ctx.Err() != nil {
 			break
 		}
-		if d := time.Until(next); d > 0 {
+		if d := time.Until(start.Add(at)); d > 0 {
 			time.Sleep(d)
 		}
 		if progress != nil && time.Since(lastReport) >= time.Second {
@@ -79,7 +116,7 @@ func OpenLoop(ctx context.Context, rate float64, duration time.Duration, maxInFl
 		res.Offered++
 		inFlight.Add(1)
 		wg.Add(1)
-		go func(i int, intended time.Time) {
+		go func(i int, at time.Duration) {
 			defer wg.Done()
 			defer inFlight.Add(-1)
 			err := fn(ctx, i)
@@ -90,13 +127,13 @@ func OpenLoop(ctx context.Context, rate float64, duration time.Duration, maxInFl
 			defer mu.Unlock()
 			if err != nil {
 				res.Errors++
-				if res.FirstErr == nil {
-					res.FirstErr = err
+				if len(res.FirstErrors) < 5 {
+					res.FirstErrors = append(res.FirstErrors, err.Error())
 				}
 				return
 			}
-			res.Latencies = append(res.Latencies, done.Sub(intended))
-		}(i, next)
+			res.Samples = append(res.Samples, Sample{At: at, Latency: done.Sub(start.Add(at))})
+		}(i, at)
 	}
 	wg.Wait()
 	if last := time.Unix(0, lastDone.Load()); last.After(start) {

@@ -115,81 +115,40 @@ func Run(ctx context.Context, db *store.DB, o Options) (Report, error) {
 	before := svc.Stats()
 	o.Log("setup: %d contracts, %d releases ready in %.1fs; offering %.0f/s for %s", contracts, len(work), rep.SetupSeconds, o.Rate, o.Duration)
 
-	var (
-		mu        sync.Mutex
-		lat       []time.Duration
-		bySecond  = make([][]time.Duration, int(math.Ceil(o.Duration.Seconds())))
-		firstErrs []string
-		lastDone  atomic.Int64
-		inFlight  atomic.Int64
-		errs      atomic.Int64
-		postings  atomic.Int64
-		wg        sync.WaitGroup
-	)
-	lat = make([]time.Duration, 0, total)
-	cpuBefore := sampleCPU(ctx, db)
-	start := time.Now()
-	next := start
-	sent, dropped := 0, 0
-	for i := 0; ; i++ {
-		if o.Arrival == "poisson" {
-			next = next.Add(time.Duration(rng.ExpFloat64() / o.Rate * float64(time.Second)))
-		} else {
-			next = start.Add(time.Duration(float64(i) / o.Rate * float64(time.Second)))
-		}
-		if next.Sub(start) >= o.Duration || sent >= len(work) {
-			break
-		}
-		if d := time.Until(next); d > 0 {
-			time.Sleep(d)
-		}
-		if inFlight.Load() >= int64(o.MaxInFlight) {
-			dropped++
-			continue
-		}
-		w := work[sent]
-		sent++
-		intended := next
-		inFlight.Add(1)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer inFlight.Add(-1)
-			t, err := svc.AcceptMilestone(ctx, w.buyer, w.key, ledger.AcceptInput{ContractID: w.contract, Seq: w.seq})
-			done := time.Now()
-			for {
-				prev := lastDone.Load()
-				if done.UnixNano() <= prev || lastDone.CompareAndSwap(prev, done.UnixNano()) {
-					break
-				}
-			}
-			if err != nil {
-				errs.Add(1)
-				mu.Lock()
-				if len(firstErrs) < 5 {
-					firstErrs = append(firstErrs, err.Error())
-				}
-				mu.Unlock()
-				return
-			}
-			postings.Add(int64(len(t.Postings)))
-			mu.Lock()
-			lat = append(lat, done.Sub(intended))
-			if sec := int(intended.Sub(start) / time.Second); sec < len(bySecond) {
-				bySecond[sec] = append(bySecond[sec], done.Sub(intended))
-			}
-			mu.Unlock()
-		}()
+	var postings atomic.Int64
+	sched := loadgen.Fixed(o.Rate)
+	if o.Arrival == "poisson" {
+		sched = loadgen.Poisson(o.Rate, o.Seed)
 	}
-	wg.Wait()
-	rep.Elapsed = time.Since(start)
+	cpuBefore := sampleCPU(ctx, db)
+	res := loadgen.OpenLoop(ctx, func(i int) time.Duration {
+		if i >= len(work) {
+			return o.Duration // no release left to offer: stop
+		}
+		return sched(i)
+	}, o.Duration, o.MaxInFlight, func(ctx context.Context, i int) error {
+		w := work[i]
+		t, err := svc.AcceptMilestone(ctx, w.buyer, w.key, ledger.AcceptInput{ContractID: w.contract, Seq: w.seq})
+		if err == nil {
+			postings.Add(int64(len(t.Postings)))
+		}
+		return err
+	}, nil)
+	bySecond := make([][]time.Duration, int(math.Ceil(o.Duration.Seconds())))
+	for _, smp := range res.Samples {
+		if sec := int(smp.At / time.Second); sec < len(bySecond) {
+			bySecond[sec] = append(bySecond[sec], smp.Latency)
+		}
+	}
+	lat := res.Latencies()
+	rep.Elapsed = res.Elapsed
 	rep.GoCPUSeconds, rep.PGCPUSeconds = cpuBetween(cpuBefore, sampleCPU(ctx, db))
 	rep.DurationSeconds = o.Duration.Seconds()
-	rep.Offered, rep.Dropped = sent, dropped
-	rep.OfferedRate = float64(sent+dropped) / o.Duration.Seconds()
-	rep.Accepted, rep.Errors = len(lat), int(errs.Load())
-	if last := time.Unix(0, lastDone.Load()); last.After(start) {
-		rep.AcceptedRate = float64(rep.Accepted) / last.Sub(start).Seconds()
+	rep.Offered, rep.Dropped = res.Offered, res.Dropped
+	rep.OfferedRate = float64(res.Offered+res.Dropped) / o.Duration.Seconds()
+	rep.Accepted, rep.Errors = len(lat), res.Errors
+	if res.Elapsed > 0 {
+		rep.AcceptedRate = float64(rep.Accepted) / res.Elapsed.Seconds()
 	}
 	rep.Postings = int(postings.Load())
 	if rep.Accepted > 0 {
@@ -210,7 +169,7 @@ func Run(ctx context.Context, db *store.DB, o Options) (Report, error) {
 	if rep.Stats.Batches > 0 {
 		rep.AvgBatch = float64(rep.Stats.Commands) / float64(rep.Stats.Batches)
 	}
-	rep.FirstErrors = firstErrs
+	rep.FirstErrors = res.FirstErrors
 	if db.Dialect() == store.Postgres {
 		rep.BytesPerTx = bytesPerTx(ctx, db)
 	}
