@@ -279,6 +279,7 @@ func newBenchLedgerCmd() *cobra.Command {
 		engine, dbURL, dataDir string
 		o                      ledgerbench.Options
 		asJSON, keep           bool
+		cpuProfile, allocProf  string
 	)
 	cmd := &cobra.Command{
 		Use:   "ledger",
@@ -297,6 +298,22 @@ func newBenchLedgerCmd() *cobra.Command {
 			defer cleanup()
 			if !asJSON {
 				o.Log = func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
+			}
+			if cpuProfile != "" {
+				f, err := os.Create(cpuProfile)
+				if err != nil {
+					return fmt.Errorf("--cpuprofile: %w", err)
+				}
+				defer f.Close()
+				o.CPUProfile = f
+			}
+			if allocProf != "" {
+				f, err := os.Create(allocProf)
+				if err != nil {
+					return fmt.Errorf("--allocprofile: %w", err)
+				}
+				defer f.Close()
+				o.AllocProfile = f
 			}
 			rep, err := ledgerbench.Run(ctx, db, o)
 			if err != nil {
@@ -331,6 +348,7 @@ func newBenchLedgerCmd() *cobra.Command {
 	f.StringVar(&dataDir, "data-dir", "", "directory for the SQLite file (default: a temporary directory)")
 	f.Float64Var(&o.Rate, "rate", 5000, "offered settlement transactions per second")
 	f.DurationVar(&o.Duration, "duration", 20*time.Second, "how long to offer load")
+	f.DurationVar(&o.Warmup, "warmup", 0, "offer load this long first without measuring it (cold caches, first statements)")
 	f.StringVar(&o.Arrival, "arrival", "fixed", "arrival process: fixed or poisson")
 	f.IntVar(&o.Ledger.Committers, "committers", 0, "concurrent batch committers (default 1 on SQLite, 2 on PostgreSQL)")
 	f.IntVar(&o.Ledger.MaxBatch, "max-batch", 0, "largest batch per database transaction (default 256)")
@@ -339,6 +357,9 @@ func newBenchLedgerCmd() *cobra.Command {
 	f.Uint64Var(&o.Seed, "seed", 1, "random seed")
 	f.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	f.BoolVar(&keep, "keep", false, "keep the benchmark schema or file")
+	f.BoolVar(&o.Ledger.NoStateCache, "no-state-cache", false, "read every batch's contracts instead of writing from the committers' cache (for comparison)")
+	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of this process during the load phase to this file")
+	f.StringVar(&allocProf, "allocprofile", "", "write this process's allocations (pprof, setup and load phase) to this file")
 	return cmd
 }
 

@@ -52,6 +52,12 @@ type Config struct {
 	// table instead of one statement with a data-modifying CTE per table
 	// (for comparison in the load test).
 	SeparateWrites bool
+	// NoStateCache makes PostgreSQL committers read every batch's contracts
+	// again instead of writing from the state they kept (see stateCache; for
+	// comparison in the load test).
+	NoStateCache bool
+	// CachedContracts bounds the contracts each committer keeps (default 20,000).
+	CachedContracts int
 }
 
 func (c Config) withDefaults(d store.Dialect) Config {
@@ -69,6 +75,9 @@ func (c Config) withDefaults(d store.Dialect) Config {
 	}
 	if c.QueueDepth <= 0 {
 		c.QueueDepth = 4096
+	}
+	if c.CachedContracts <= 0 {
+		c.CachedContracts = defaultCachedContracts
 	}
 	return c
 }
@@ -116,15 +125,17 @@ type engine struct {
 	cfg    Config
 	queues []chan *cmd
 	pipes  []*store.PipeConn // committer i's own connection (PostgreSQL)
+	caches []*stateCache     // committer i's contracts (nil when not cacheOn)
 	stop   chan struct{}
 	wg     sync.WaitGroup
-	terms  sync.Map // contract id → *Terms; terms are immutable once registered
-	rows   sync.Map // balKey → struct{}: balance rows known to exist (never deleted)
+	terms  syncMap[string, *Terms]   // contract id → terms, immutable once registered
+	rows   syncMap[balKey, struct{}] // balance rows known to exist (never deleted)
 	closed sync.Once
 	clock  atomic.Pointer[func() time.Time]
 
 	batches, commands, fallbacks atomic.Int64 // for Stats
 	balanceRetries               atomic.Int64
+	cachedBatches, staleRetries  atomic.Int64
 	phaseNanos                   [numPhases]atomic.Int64
 }
 
@@ -159,6 +170,11 @@ type Stats struct {
 	Fallbacks int64 `json:"fallbacks"` // batches that failed as a whole and were retried one command at a time
 	// BalanceRetries counts batches run again after creating balance rows they needed.
 	BalanceRetries int64 `json:"balance_retries"`
+	// CachedBatches were written from a committer's contract cache without
+	// reading first; StaleRetries ran again with reads after such an attempt
+	// failed (a contract changed elsewhere, a replayed key, …).
+	CachedBatches int64 `json:"cached_batches"`
+	StaleRetries  int64 `json:"stale_retries"`
 	// PhaseSeconds is the time spent in each phase of a batch, summed over committers.
 	PhaseSeconds map[string]float64 `json:"phase_seconds"`
 }
@@ -169,6 +185,31 @@ func (e *engine) rowExists(k balKey) {
 	}
 }
 func (e *engine) knownRow(k balKey) bool { _, ok := e.rows.Load(k); return ok }
+
+// syncMap is a map for many readers and rare writers. Unlike sync.Map it
+// neither boxes keys into interfaces (an allocation per lookup of a struct
+// key) nor hashes them through a trie; the ledger looks up several keys per
+// command.
+type syncMap[K comparable, V any] struct {
+	mu sync.RWMutex
+	m  map[K]V
+}
+
+func (s *syncMap[K, V]) Load(k K) (V, bool) {
+	s.mu.RLock()
+	v, ok := s.m[k]
+	s.mu.RUnlock()
+	return v, ok
+}
+
+func (s *syncMap[K, V]) Store(k K, v V) {
+	s.mu.Lock()
+	if s.m == nil {
+		s.m = map[K]V{}
+	}
+	s.m[k] = v
+	s.mu.Unlock()
+}
 
 func (e *engine) now() time.Time { return (*e.clock.Load())().UTC() }
 
@@ -181,6 +222,11 @@ func newEngine(db *store.DB, cfg Config) *engine {
 		q := make(chan *cmd, cfg.QueueDepth)
 		e.queues = append(e.queues, q)
 		e.pipes = append(e.pipes, db.NewPipeConn(batchSessionSettings))
+		if e.cacheOn() {
+			e.caches = append(e.caches, newStateCache(cfg.CachedContracts))
+		} else {
+			e.caches = append(e.caches, nil)
+		}
 		e.wg.Add(1)
 		go e.committer(i, q)
 	}
@@ -311,57 +357,67 @@ func (e *engine) run(idx int, batch []*cmd) {
 	}
 }
 
-// apply runs the batch in one database transaction. store.Transact may call the
-// function again after a serialization failure, so all state is rebuilt inside.
+// apply runs the batch in one database transaction: from the committer's
+// cache when it can (applyFromCache), otherwise, or when that attempt fails,
+// with locking reads. store.Transact may call the function again after a
+// serialization failure, so all state is rebuilt inside.
 func (e *engine) apply(ctx context.Context, idx int, batch []*cmd) error {
-	var err error
 	// Royalty commands read invoices and history with ordinary queries, so a
 	// batch holding one runs statement by statement.
 	pipelined := e.db.Dialect() == store.Postgres && !e.cfg.NoPipeline
 	for _, c := range batch {
 		pipelined = pipelined && !c.solo && len(c.invoices) == 0
 	}
+	if pipelined && e.caches[idx] != nil {
+		if tried, err := e.applyFromCache(ctx, idx, batch); tried && err == nil {
+			return e.answerReplays(ctx, batch)
+		}
+	}
+	var err error
+	var last *world
 	for attempt := 0; attempt < 3; attempt++ {
-		var commitStart time.Time
 		err = e.transact(ctx, pipelined, idx, func(w *world) error {
+			last = w
 			if err := w.load(ctx, batch); err != nil {
 				return err
 			}
-			// Stamped after the locks are held: a transaction that waited for another
-			// one's rows is always recorded after it.
-			// Both engines store microseconds; stamping at that precision makes the
-			// first answer identical to every replay read back from the journal.
-			w.now = e.now().Truncate(time.Microsecond)
-			start := time.Now()
-			for _, c := range batch {
-				c.res, c.err = Transaction{}, nil
-				w.execute(ctx, c)
-				if c.err != nil && !isRefusal(c.err) {
-					return c.err // a database failure, not a business refusal
-				}
-			}
-			e.timing(phaseExecute, start)
-			if err := w.flush(ctx); err != nil {
-				return err
-			}
-			commitStart = time.Now()
-			return nil
+			return w.run(ctx, batch)
 		})
-		if !commitStart.IsZero() {
-			e.timing(phaseCommit, commitStart)
-		}
 		var missing *errMissingBalances
 		if !errors.As(err, &missing) {
 			break
 		}
 		e.balanceRetries.Add(1)
-		if err = e.db.Transact(ctx, func(tx *store.Tx) error { return e.createBalances(ctx, tx, missing.keys) }); err != nil {
+		var created []balKey
+		if err = e.db.Transact(ctx, func(tx *store.Tx) error {
+			created, err = e.createBalances(ctx, tx, missing.keys)
 			return err
+		}); err != nil {
+			return err
+		}
+		for _, k := range created { // committed: they exist, whoever inserted them
+			e.rowExists(k)
+		}
+	}
+	if last != nil && !last.commitStart.IsZero() {
+		e.timing(phaseCommit, last.commitStart)
+	}
+	if c := e.caches[idx]; c != nil {
+		if err != nil {
+			c.forget(batch)
+		} else {
+			c.remember(last)
 		}
 	}
 	if err != nil {
 		return err
 	}
+	return e.answerReplays(ctx, batch)
+}
+
+// answerReplays answers replays of keys committed before the batch from the
+// stored original.
+func (e *engine) answerReplays(ctx context.Context, batch []*cmd) error {
 	// Replays of keys committed earlier are answered from the stored original.
 	for _, c := range batch {
 		if c.err == nil && c.res.Replayed && c.res.Postings == nil && c.res.ID != "" {
@@ -374,6 +430,43 @@ func (e *engine) apply(ctx context.Context, idx int, batch []*cmd) error {
 			c.res = orig
 		}
 	}
+	return nil
+}
+
+// run applies the batch's commands to the loaded (or cached) state and queues
+// or writes their effects. The commit that follows is timed from its return.
+func (w *world) run(ctx context.Context, batch []*cmd) error {
+	// Stamped after the locks are held: a transaction that waited for another
+	// one's rows is always recorded after it.
+	// Both engines store microseconds; stamping at that precision makes the
+	// first answer identical to every replay read back from the journal.
+	if err := w.executeAll(ctx, batch); err != nil {
+		return err
+	}
+	return w.flushAll(ctx)
+}
+
+// executeAll stamps the batch's time and runs its commands against w.
+func (w *world) executeAll(ctx context.Context, batch []*cmd) error {
+	w.now = w.e.now().Truncate(time.Microsecond)
+	start := time.Now()
+	for _, c := range batch {
+		c.res, c.err = Transaction{}, nil
+		w.execute(ctx, c)
+		if c.err != nil && !isRefusal(c.err) {
+			return c.err // a database failure, not a business refusal
+		}
+	}
+	w.e.timing(phaseExecute, start)
+	return nil
+}
+
+// flushAll writes (or queues) the batch's effects and notes when it did.
+func (w *world) flushAll(ctx context.Context) error {
+	if err := w.flush(ctx); err != nil {
+		return err
+	}
+	w.commitStart = time.Now()
 	return nil
 }
 

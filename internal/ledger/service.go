@@ -42,7 +42,8 @@ func (s *Service) SetClock(now func() time.Time) { s.e.clock.Store(&now) }
 // Stats reports the engine's counters.
 func (s *Service) Stats() Stats {
 	st := Stats{Batches: s.e.batches.Load(), Commands: s.e.commands.Load(), Fallbacks: s.e.fallbacks.Load(),
-		BalanceRetries: s.e.balanceRetries.Load(), PhaseSeconds: map[string]float64{}}
+		BalanceRetries: s.e.balanceRetries.Load(), CachedBatches: s.e.cachedBatches.Load(),
+		StaleRetries: s.e.staleRetries.Load(), PhaseSeconds: map[string]float64{}}
 	for i, name := range phaseNames {
 		st.PhaseSeconds[name] = time.Duration(s.e.phaseNanos[i].Load()).Seconds()
 	}
@@ -153,6 +154,14 @@ func (s *Service) RegisterAgreement(ctx context.Context, actor domain.Actor, key
 	// Batched like any command (see cmd.registers): a second registration of the
 	// same contract in a batch sees the first in w.contracts and is refused.
 	c.route, c.contracts, c.registers = id, []string{id}, id
+	// The balance rows every release will credit are created now (a missing
+	// row costs the batch that meets it a retry), and so are known to exist
+	// before the first release, which can then run from a committer's cache.
+	c.accounts = func(*world) []need {
+		n := releaseNeeds(terms, Escrow(id))
+		n[0].debit = false
+		return n
+	}
 	c.exec = func(ctx context.Context, w *world) error {
 		if w.contracts[id] != nil {
 			return apperr.E(op, apperr.Conflict, "settlement terms for this contract are already registered")

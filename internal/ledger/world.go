@@ -23,10 +23,15 @@ type world struct {
 	// and answered together, and q (the same PipeTx) queues every write, so the
 	// batch costs three round trips: BEGIN with all the locking reads, then the
 	// writes with COMMIT (two when every contract's terms are cached).
-	pipe  *store.PipeTx
-	pg    bool
-	shard int
-	now   time.Time
+	pipe *store.PipeTx
+	pg   bool
+	// fast is set for a batch written from the committer's cache (stateCache):
+	// nothing was read or locked before its single write statement.
+	fast bool
+	// commitStart is when the batch's writes were queued or written.
+	commitStart time.Time
+	shard       int
+	now         time.Time
 
 	keys      map[string]keyState
 	contracts map[string]*contractState
@@ -69,6 +74,13 @@ type contractState struct {
 	createdAt        time.Time
 	isNew, dirty     bool
 	milestones       map[int]*msState
+	// version is the row's version as read (or as cached); bumped is set when
+	// the batch writes the contract and so moves it to version+1.
+	version int64
+	bumped  bool
+	// allMilestones is set when every milestone of the contract was loaded,
+	// not only those the batch names: only such a contract can be cached.
+	allMilestones bool
 }
 
 type msState struct {
@@ -93,7 +105,7 @@ type reportRow struct {
 
 func newWorld(e *engine, q store.Querier, pipe *store.PipeTx, shard int) *world {
 	return &world{
-		e: e, q: q, pipe: pipe, pg: q.Dialect() == store.Postgres, shard: shard,
+		e: e, q: q, pipe: pipe, pg: e.db.Dialect() == store.Postgres, shard: shard,
 		keys: map[string]keyState{}, contracts: map[string]*contractState{},
 		bal: map[balKey]*balState{}, invoices: map[string]*invoiceState{},
 		cmdOf: map[*Transaction]*cmd{}, deltas: map[balKey]int64{},
@@ -231,7 +243,7 @@ func (w *world) needsFromCachedTerms(batch []*cmd, contracts map[string]bool) (m
 		if !ok {
 			return nil, false
 		}
-		stubs[id] = &contractState{terms: t.(*Terms)}
+		stubs[id] = &contractState{terms: t}
 	}
 	loaded := w.contracts
 	w.contracts = stubs
@@ -273,13 +285,14 @@ func (w *world) loadContracts(ctx context.Context, ids []string, refs []msRef) e
 		}
 		terms, args = "CASE WHEN id = ANY(?::text[]) THEN '' ELSE terms END", []any{append([]string{}, cached...), arg}
 	}
+	whole := w.wholeContracts()
 	err := w.read(ctx, `SELECT id, `+terms+`, price_fen, held_fen, released_fen, escrow_refunded_fen,
-		clawback_refunded_fen, created_at FROM ledger_contracts WHERE `+cond+` ORDER BY id`+w.forUpdate(), args,
+		clawback_refunded_fen, created_at, version FROM ledger_contracts WHERE `+cond+` ORDER BY id`+w.forUpdate(), args,
 		func(scan func(...any) error) error {
 			var id, terms string
-			cs := &contractState{milestones: map[int]*msState{}}
+			cs := &contractState{milestones: map[int]*msState{}, allMilestones: whole}
 			if err := scan(&id, &terms, &cs.price, &cs.held, &cs.released, &cs.escrowRefunded,
-				&cs.clawbackRefunded, store.Time(&cs.createdAt)); err != nil {
+				&cs.clawbackRefunded, store.Time(&cs.createdAt), &cs.version); err != nil {
 				return fmt.Errorf("lock contracts: %w", err)
 			}
 			t, err := w.e.parsedTerms(id, terms)
@@ -293,10 +306,19 @@ func (w *world) loadContracts(ctx context.Context, ids []string, refs []msRef) e
 	if err != nil {
 		return fmt.Errorf("lock contracts: %w", err)
 	}
-	return w.loadMilestones(ctx, refs)
+	if whole {
+		return w.loadMilestones(ctx, nil, ids)
+	}
+	return w.loadMilestones(ctx, refs, nil)
 }
 
-func (w *world) loadMilestones(ctx context.Context, refs []msRef) error {
+// wholeContracts tells whether a batch loads every milestone of its contracts,
+// so that the committer can keep them (see stateCache).
+func (w *world) wholeContracts() bool { return w.pipe != nil && w.e.cacheOn() }
+
+// loadMilestones loads the milestones refs names, or every milestone of the
+// contracts in whole.
+func (w *world) loadMilestones(ctx context.Context, refs []msRef, whole []string) error {
 	var want []msRef
 	for _, r := range refs {
 		// In a pipeline the contracts are not loaded yet; milestones of a contract
@@ -305,14 +327,18 @@ func (w *world) loadMilestones(ctx context.Context, refs []msRef) error {
 			want = append(want, r)
 		}
 	}
-	if len(want) == 0 {
+	if len(want) == 0 && len(whole) == 0 {
 		return nil
 	}
 	const cols = `m.contract_id, m.seq, m.title, m.amount_fen, m.status, m.delivered_at, m.deemed_at,
 		m.released_fen, m.refunded_fen, m.clawed_parts, COALESCE(m.release_tx, '')`
 	var rowsSQL string
 	var args []any
-	if w.pg {
+	switch {
+	case len(whole) > 0:
+		rowsSQL = `SELECT ` + cols + ` FROM ledger_milestones m WHERE m.contract_id = ANY(?::text[])`
+		args = []any{whole}
+	case w.pg:
 		cs, seqs := make([]string, len(want)), make([]int64, len(want))
 		for i, r := range want {
 			cs[i], seqs[i] = r.contract, int64(r.seq)
@@ -320,7 +346,7 @@ func (w *world) loadMilestones(ctx context.Context, refs []msRef) error {
 		rowsSQL = `SELECT ` + cols + ` FROM ledger_milestones m JOIN unnest(?::text[], ?::bigint[]) AS r(c, s)
 			ON m.contract_id = r.c AND m.seq = r.s`
 		args = []any{cs, seqs}
-	} else {
+	default:
 		pairs := make([][2]any, len(want))
 		for i, r := range want {
 			pairs[i] = [2]any{r.contract, r.seq}
@@ -428,12 +454,12 @@ func (e *errMissingBalances) Error() string {
 }
 
 // createBalances inserts zero balance rows (with their floors) that do not
-// exist, in one statement (chunked on SQLite) whatever their number: a cold
+// exist (and returns every row that exists once it commits), in one statement (chunked on SQLite) whatever their number: a cold
 // start meets hundreds at once. A missing shard of a sharded account brings
 // the shards of every committer with it, so each new account costs one retry
 // in all rather than one per committer. Committed on its own, an empty row is
 // harmless even if the batch that needed it is later refused.
-func (e *engine) createBalances(ctx context.Context, q store.Querier, keys []balKey) error {
+func (e *engine) createBalances(ctx context.Context, q store.Querier, keys []balKey) ([]balKey, error) {
 	want := map[balKey]bool{}
 	for _, k := range keys {
 		want[k] = true
@@ -463,11 +489,11 @@ func (e *engine) createBalances(ctx context.Context, q store.Querier, keys []bal
 		if _, err := q.Exec(ctx, `INSERT INTO ledger_balances (account, shard, balance_fen, floor_fen)
 			SELECT v.account, v.shard, 0, v.floor FROM unnest(?::text[], ?::bigint[], ?::bigint[]) WITH ORDINALITY
 			AS v(account, shard, floor, n) ORDER BY v.n ON CONFLICT DO NOTHING`, pgArrays(cols, rows)...); err != nil {
-			return fmt.Errorf("create %d balance rows: %w", len(rows), err)
+			return nil, fmt.Errorf("create %d balance rows: %w", len(rows), err)
 		}
-		return nil
+		return all, nil
 	}
-	return forChunks(rows, 3, func(chunk [][]any) error {
+	return all, forChunks(rows, 3, func(chunk [][]any) error {
 		var b strings.Builder
 		b.WriteString("INSERT INTO ledger_balances (account, shard, balance_fen, floor_fen) VALUES ")
 		args := make([]any, 0, len(chunk)*3)
@@ -677,7 +703,7 @@ func parseParts(s string) [numParts]int64 {
 // parsedTerms decodes a contract's terms once; they never change.
 func (e *engine) parsedTerms(id, raw string) (*Terms, error) {
 	if t, ok := e.terms.Load(id); ok {
-		return t.(*Terms), nil
+		return t, nil
 	}
 	var t Terms
 	if err := json.Unmarshal([]byte(raw), &t); err != nil {

@@ -111,17 +111,21 @@ func (w *world) flushContracts(ctx context.Context) error {
 			}
 			newC = append(newC, []any{id, cs.terms.BuyerOrg, cs.terms.SellerOrg, cs.price, string(terms),
 				cs.held, cs.released, cs.escrowRefunded, cs.clawbackRefunded, cs.createdAt})
-		case cs.dirty:
-			dirtyC = append(dirtyC, []any{id, cs.held, cs.released, cs.escrowRefunded, cs.clawbackRefunded})
+		case cs.dirty || w.fast || w.milestonesChanged(cs) || w.deltas[escrowKey(id)] != 0:
+			// Every change to a contract's state — totals, milestones, escrow
+			// balance — moves its version, which a committer's cache relies on
+			// (stateCache); a batch written from the cache checks the version of
+			// every contract it used, changed or not.
+			cs.bumped = true
+			dirtyC = append(dirtyC, []any{id, cs.held, cs.released, cs.escrowRefunded, cs.clawbackRefunded, cs.version})
 		}
-		for _, seq := range sortedKeys(cs.milestones) {
+		for _, seq := range changedMilestones(cs) {
 			m := cs.milestones[seq]
 			row := []any{id, int64(seq), m.Status, m.DeliveredAt, m.DeemedAt, int64(m.Released), int64(m.Refunded),
 				formatParts(m.clawed), m.ReleaseTx}
-			switch {
-			case m.isNew:
+			if m.isNew {
 				newM = append(newM, append(row, m.Title, int64(m.Amount)))
-			case m.dirty:
+			} else {
 				dirtyM = append(dirtyM, row)
 			}
 		}
@@ -132,10 +136,17 @@ func (w *world) flushContracts(ctx context.Context) error {
 	if err := insertRows(ctx, w.q, "ledger_contracts", cCols, newC); err != nil {
 		return err
 	}
+	// PostgreSQL checks the version the engine expected (ledger_next_version
+	// raises a serialization failure otherwise); SQLite's single writer never
+	// works from a cache.
+	bump := "version = version + 1"
+	if w.pg {
+		bump = "version = ledger_next_version(ledger_contracts.id, ledger_contracts.version, v.expected)"
+	}
 	if err := updateRows(ctx, w.q, "ledger_contracts", []column{{"id", colText}},
-		[]column{{"held", colInt}, {"released", colInt}, {"erefunded", colInt}, {"crefunded", colInt}},
+		[]column{{"held", colInt}, {"released", colInt}, {"erefunded", colInt}, {"crefunded", colInt}, {"expected", colInt}},
 		[]string{"held_fen = v.held", "released_fen = v.released", "escrow_refunded_fen = v.erefunded",
-			"clawback_refunded_fen = v.crefunded"}, dirtyC); err != nil {
+			"clawback_refunded_fen = v.crefunded", bump}, dirtyC); err != nil {
 		return err
 	}
 	mKeys := []column{{"contract_id", colText}, {"seq", colInt}}
@@ -150,6 +161,30 @@ func (w *world) flushContracts(ctx context.Context) error {
 			"released_fen = v.released_fen", "refunded_fen = v.refunded_fen", "clawed_parts = v.clawed_parts",
 			"release_tx = v.release_tx"}, dirtyM)
 }
+
+func (w *world) milestonesChanged(cs *contractState) bool {
+	for _, m := range cs.milestones {
+		if m.isNew || m.dirty {
+			return true
+		}
+	}
+	return false
+}
+
+// changedMilestones lists the new or changed milestones of cs in order (a
+// cached contract holds all of them, usually one changed).
+func changedMilestones(cs *contractState) []int {
+	var seqs []int
+	for seq, m := range cs.milestones {
+		if m.isNew || m.dirty {
+			seqs = append(seqs, seq)
+		}
+	}
+	sort.Ints(seqs)
+	return seqs
+}
+
+func escrowKey(contractID string) balKey { return balKey{Escrow(contractID), 0} }
 
 func (w *world) flushRoyalties(ctx context.Context) error {
 	for _, r := range w.reports {

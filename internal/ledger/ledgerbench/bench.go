@@ -9,8 +9,10 @@ package ledgerbench
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,8 +27,12 @@ import (
 
 // Options describe one run.
 type Options struct {
-	Rate        float64       // offered settlements per second
-	Duration    time.Duration // how long to offer load
+	Rate     float64       // offered settlements per second
+	Duration time.Duration // how long to offer load, measured
+	// Warmup offers load at the same rate for this long first, unmeasured: the
+	// first second after setup meets cold caches, the forced checkpoint's full
+	// page writes and the first execution of every statement.
+	Warmup      time.Duration
 	Arrival     string        // "fixed" (evenly spaced) or "poisson"
 	Ledger      ledger.Config // engine tuning; zero picks the defaults
 	Seed        uint64
@@ -34,6 +40,12 @@ type Options struct {
 	// MilestonesPerContract sets how many releases share one escrow account (default 20).
 	MilestonesPerContract int
 	Log                   func(format string, args ...any)
+	// CPUProfile, if set, receives a CPU profile (pprof format) of this process
+	// during the load phase only.
+	CPUProfile io.Writer
+	// AllocProfile, if set, receives the allocations (pprof "allocs") made
+	// until the end of the load phase, setup included.
+	AllocProfile io.Writer
 }
 
 // Latency summarises a latency distribution in milliseconds.
@@ -47,6 +59,7 @@ type Report struct {
 	HotShards       int     `json:"hot_shards"`
 	MaxBatch        int     `json:"max_batch"`
 	DurationSeconds float64 `json:"duration_s"`
+	WarmupSeconds   float64 `json:"warmup_s,omitempty"`
 	Contracts       int     `json:"contracts"`
 	Offered         int     `json:"offered"`
 	OfferedRate     float64 `json:"offered_per_s"`
@@ -101,7 +114,7 @@ func Run(ctx context.Context, db *store.DB, o Options) (Report, error) {
 	rep := Report{Engine: db.Dialect().String(), Arrival: o.Arrival, Committers: cfg.Committers, HotShards: cfg.HotShards,
 		MaxBatch: cfg.MaxBatch}
 
-	total := int(math.Ceil(o.Rate*o.Duration.Seconds()*1.05)) + 100
+	total := int(math.Ceil(o.Rate*(o.Duration+o.Warmup).Seconds()*1.05)) + 100
 	setupStart := time.Now()
 	work, contracts, err := setup(ctx, svc, total, o.MilestonesPerContract, o.Log)
 	if err != nil {
@@ -116,24 +129,55 @@ func Run(ctx context.Context, db *store.DB, o Options) (Report, error) {
 	o.Log("setup: %d contracts, %d releases ready in %.1fs; offering %.0f/s for %s", contracts, len(work), rep.SetupSeconds, o.Rate, o.Duration)
 
 	var postings atomic.Int64
-	sched := loadgen.Fixed(o.Rate)
-	if o.Arrival == "poisson" {
-		sched = loadgen.Poisson(o.Rate, o.Seed)
-	}
-	cpuBefore := sampleCPU(ctx, db)
-	res := loadgen.OpenLoop(ctx, func(i int) time.Duration {
-		if i >= len(work) {
-			return o.Duration // no release left to offer: stop
+	schedule := func() loadgen.Schedule {
+		if o.Arrival == "poisson" {
+			return loadgen.Poisson(o.Rate, o.Seed)
 		}
-		return sched(i)
-	}, o.Duration, o.MaxInFlight, func(ctx context.Context, i int) error {
-		w := work[i]
+		return loadgen.Fixed(o.Rate)
+	}
+	offer := func(ctx context.Context, w release) error {
 		t, err := svc.AcceptMilestone(ctx, w.buyer, w.key, ledger.AcceptInput{ContractID: w.contract, Seq: w.seq})
 		if err == nil {
 			postings.Add(int64(len(t.Postings)))
 		}
 		return err
-	}, nil)
+	}
+	if o.Warmup > 0 {
+		sched, n := schedule(), 0
+		warm := loadgen.OpenLoop(ctx, func(i int) time.Duration {
+			if i >= len(work) {
+				return o.Warmup
+			}
+			n = i + 1
+			return sched(i)
+		}, o.Warmup, o.MaxInFlight, func(ctx context.Context, i int) error { return offer(ctx, work[i]) }, nil)
+		work = work[n:]
+		postings.Store(0)
+		before = svc.Stats()
+		o.Log("warm-up: %d releases in %s (%d errors), not measured", warm.Offered, o.Warmup, warm.Errors)
+	}
+	sched := schedule()
+	cpuBefore := sampleCPU(ctx, db)
+	if o.CPUProfile != nil {
+		if err := pprof.StartCPUProfile(o.CPUProfile); err != nil {
+			return rep, fmt.Errorf("cpu profile: %w", err)
+		}
+	}
+
+	res := loadgen.OpenLoop(ctx, func(i int) time.Duration {
+		if i >= len(work) {
+			return o.Duration // no release left to offer: stop
+		}
+		return sched(i)
+	}, o.Duration, o.MaxInFlight, func(ctx context.Context, i int) error { return offer(ctx, work[i]) }, nil)
+	if o.CPUProfile != nil {
+		pprof.StopCPUProfile()
+	}
+	if o.AllocProfile != nil {
+		if err := pprof.Lookup("allocs").WriteTo(o.AllocProfile, 0); err != nil {
+			return rep, fmt.Errorf("alloc profile: %w", err)
+		}
+	}
 	bySecond := make([][]time.Duration, int(math.Ceil(o.Duration.Seconds())))
 	for _, smp := range res.Samples {
 		if sec := int(smp.At / time.Second); sec < len(bySecond) {
@@ -143,7 +187,7 @@ func Run(ctx context.Context, db *store.DB, o Options) (Report, error) {
 	lat := res.Latencies()
 	rep.Elapsed = res.Elapsed
 	rep.GoCPUSeconds, rep.PGCPUSeconds = cpuBetween(cpuBefore, sampleCPU(ctx, db))
-	rep.DurationSeconds = o.Duration.Seconds()
+	rep.DurationSeconds, rep.WarmupSeconds = o.Duration.Seconds(), o.Warmup.Seconds()
 	rep.Offered, rep.Dropped = res.Offered, res.Dropped
 	rep.OfferedRate = float64(res.Offered+res.Dropped) / o.Duration.Seconds()
 	rep.Accepted, rep.Errors = len(lat), res.Errors
@@ -162,6 +206,7 @@ func Run(ctx context.Context, db *store.DB, o Options) (Report, error) {
 	after := svc.Stats()
 	rep.Stats = ledger.Stats{Batches: after.Batches - before.Batches, Commands: after.Commands - before.Commands,
 		Fallbacks: after.Fallbacks - before.Fallbacks, BalanceRetries: after.BalanceRetries - before.BalanceRetries,
+		CachedBatches: after.CachedBatches - before.CachedBatches, StaleRetries: after.StaleRetries - before.StaleRetries,
 		PhaseSeconds: map[string]float64{}}
 	for k, v := range after.PhaseSeconds {
 		rep.Stats.PhaseSeconds[k] = v - before.PhaseSeconds[k]

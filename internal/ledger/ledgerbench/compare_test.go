@@ -19,6 +19,7 @@ var variants = map[string]ledger.Config{
 	"stmt":      {NoPipeline: true},     // one round trip per statement (before pipelining)
 	"pipe":      {},                     // the defaults
 	"sep":       {SeparateWrites: true}, // one write statement per table (before folding)
+	"nocache":   {NoStateCache: true},   // read every batch's contracts (before the state cache)
 	"pipe-b128": {MaxBatch: 128},
 	"pipe-b64":  {MaxBatch: 64},
 	"pipe-c1":   {Committers: 1},
