@@ -299,21 +299,19 @@ func newBenchLedgerCmd() *cobra.Command {
 			if !asJSON {
 				o.Log = func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
 			}
-			if cpuProfile != "" {
-				f, err := os.Create(cpuProfile)
+			for _, p := range []struct {
+				flag, path string
+				dst        *io.Writer
+			}{{"--cpuprofile", cpuProfile, &o.CPUProfile}, {"--allocprofile", allocProf, &o.AllocProfile}} {
+				if p.path == "" {
+					continue
+				}
+				f, err := os.Create(p.path)
 				if err != nil {
-					return fmt.Errorf("--cpuprofile: %w", err)
+					return fmt.Errorf("%s: %w", p.flag, err)
 				}
 				defer f.Close()
-				o.CPUProfile = f
-			}
-			if allocProf != "" {
-				f, err := os.Create(allocProf)
-				if err != nil {
-					return fmt.Errorf("--allocprofile: %w", err)
-				}
-				defer f.Close()
-				o.AllocProfile = f
+				*p.dst = f
 			}
 			rep, err := ledgerbench.Run(ctx, db, o)
 			if err != nil {
