@@ -22,7 +22,8 @@ type world struct {
 	// pipe is set for a PostgreSQL batch sent as a pipeline: reads are queued
 	// and answered together, and q (the same PipeTx) queues every write, so the
 	// batch costs three round trips: BEGIN with all the locking reads, then the
-	// writes with COMMIT (two when every contract's terms are cached).
+	// writes with COMMIT (two when every contract's terms are cached, one when
+	// the batch runs from the committer's cache, see stateCache).
 	pipe *store.PipeTx
 	pg   bool
 	// fast is set for a batch written from the committer's cache (stateCache):
@@ -454,8 +455,9 @@ func (e *errMissingBalances) Error() string {
 }
 
 // createBalances inserts zero balance rows (with their floors) that do not
-// exist (and returns every row that exists once it commits), in one statement (chunked on SQLite) whatever their number: a cold
-// start meets hundreds at once. A missing shard of a sharded account brings
+// exist, in one statement (chunked on SQLite) whatever their number: a cold
+// start meets hundreds at once. It returns every row that exists once its
+// transaction commits. A missing shard of a sharded account brings
 // the shards of every committer with it, so each new account costs one retry
 // in all rather than one per committer. Committed on its own, an empty row is
 // harmless even if the batch that needed it is later refused.
