@@ -5,7 +5,8 @@
 #   scripts/bench-ledger-ab.sh OLD_BINARY NEW_BINARY [ROUNDS]
 #
 # Environment: DATABASE_URL (default the local test database), RATE (5000),
-# DURATION (20s), ENGINE (postgres). Prints one Markdown table row per run.
+# DURATION (20s), ENGINE (postgres), FLAGS (more flags for both, e.g.
+# "--warmup 5s"). Prints one Markdown table row per run.
 set -euo pipefail
 a=${1:?old binary}; b=${2:?new binary}; rounds=${3:-3}
 url=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
@@ -14,7 +15,7 @@ echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for r in $(seq "$rounds"); do
 	for bin in "$a" "$b"; do
 		out=$(nice -n -10 "$bin" bench ledger --engine "${ENGINE:-postgres}" --database-url "$url" \
-			--rate "${RATE:-5000}" --duration "${DURATION:-20s}" --json 2>/dev/null)
+			--rate "${RATE:-5000}" --duration "${DURATION:-20s}" ${FLAGS:-} --json 2>/dev/null)
 		python3 - "$bin" "$r" "$out" <<'PY'
 import json, sys
 name, run, d = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
