@@ -159,13 +159,13 @@ func (c *stateCache) forget(batch []*cmd) {
 	}
 }
 
+var errRefusedFromCache = errors.New("ledger: a command was refused on cached state")
+
 // applyFromCache runs batch from the committer's cache in one round trip
 // (BEGIN, the folded write, COMMIT). It reports false, having done nothing, when
 // the batch cannot run from the cache; an error means the attempt failed, was
 // rolled back and its contracts were forgotten, so the caller runs the batch
 // the ordinary way.
-var errRefusedFromCache = errors.New("ledger: a command was refused on cached state")
-
 func (e *engine) applyFromCache(ctx context.Context, idx int, batch []*cmd) (bool, error) {
 	c := e.caches[idx]
 	w := newWorld(e, nil, nil, idx%e.cfg.HotShards)
