@@ -193,6 +193,9 @@ func (a *App) StartIndexing(ctx context.Context) {
 		if _, err := a.Matching.CatchUp(ctx, time.Now().Add(-24*time.Hour)); err != nil {
 			a.Log.Error("matching alert catch-up", "err", err)
 		}
+		// Other servers on the same database change listings too: read their
+		// changes twice a second (matching/follow.go).
+		a.Matching.Follow(500 * time.Millisecond)
 	}()
 }
 

@@ -36,6 +36,9 @@ type Service struct {
 	took    time.Duration
 	hits    hitCache // recent search-box answers, dropped on every index write
 
+	// follow reads changes made through other servers (follow.go): set by Follow.
+	follow *follower
+
 	// The user-facing part (product.go): set by Wire.
 	prod      *product
 	readyCh   chan struct{} // closed once the first build is done
@@ -102,6 +105,7 @@ func (s *Service) Apply(l listing.Listing) {
 		s.pending = append(s.pending, l)
 	}
 	s.mu.Unlock()
+	s.noteApplied(l)
 	s.apply(l)
 	s.needChanged(l)
 }

@@ -68,6 +68,7 @@ func (s *Service) SetWebhookClient(c *http.Client, retryDelays ...time.Duration)
 // CatchUp), and the unique key keeps that from notifying twice.
 // It then saves the listing index, if it is kept on disk (persist.go).
 func (s *Service) Close() error {
+	s.stopFollowing()
 	if p := s.prod; p != nil {
 		p.closing.Do(func() { close(p.stop) })
 		<-p.done
