@@ -18,10 +18,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/techmarket-org/techmarket/internal/loadgen"
-
 	"github.com/techmarket-org/techmarket/internal/domain"
 	"github.com/techmarket-org/techmarket/internal/ledger"
+	"github.com/techmarket-org/techmarket/internal/loadgen"
 	"github.com/techmarket-org/techmarket/internal/store"
 )
 
@@ -129,47 +128,40 @@ func Run(ctx context.Context, db *store.DB, o Options) (Report, error) {
 	o.Log("setup: %d contracts, %d releases ready in %.1fs; offering %.0f/s for %s", contracts, len(work), rep.SetupSeconds, o.Rate, o.Duration)
 
 	var postings atomic.Int64
-	schedule := func() loadgen.Schedule {
+	// offer releases work at the rate for d (stopping early if work runs out).
+	offer := func(d time.Duration, work []release) loadgen.Result {
+		sched := loadgen.Fixed(o.Rate)
 		if o.Arrival == "poisson" {
-			return loadgen.Poisson(o.Rate, o.Seed)
+			sched = loadgen.Poisson(o.Rate, o.Seed)
 		}
-		return loadgen.Fixed(o.Rate)
-	}
-	offer := func(ctx context.Context, w release) error {
-		t, err := svc.AcceptMilestone(ctx, w.buyer, w.key, ledger.AcceptInput{ContractID: w.contract, Seq: w.seq})
-		if err == nil {
-			postings.Add(int64(len(t.Postings)))
-		}
-		return err
+		return loadgen.OpenLoop(ctx, func(i int) time.Duration {
+			if i >= len(work) {
+				return d // no release left to offer: stop
+			}
+			return sched(i)
+		}, d, o.MaxInFlight, func(ctx context.Context, i int) error {
+			w := work[i]
+			t, err := svc.AcceptMilestone(ctx, w.buyer, w.key, ledger.AcceptInput{ContractID: w.contract, Seq: w.seq})
+			if err == nil {
+				postings.Add(int64(len(t.Postings)))
+			}
+			return err
+		}, nil)
 	}
 	if o.Warmup > 0 {
-		sched, n := schedule(), 0
-		warm := loadgen.OpenLoop(ctx, func(i int) time.Duration {
-			if i >= len(work) {
-				return o.Warmup
-			}
-			n = i + 1
-			return sched(i)
-		}, o.Warmup, o.MaxInFlight, func(ctx context.Context, i int) error { return offer(ctx, work[i]) }, nil)
-		work = work[n:]
+		warm := offer(o.Warmup, work)
+		work = work[warm.Offered+warm.Dropped:] // the loop's index counts both
 		postings.Store(0)
 		before = svc.Stats()
 		o.Log("warm-up: %d releases in %s (%d errors), not measured", warm.Offered, o.Warmup, warm.Errors)
 	}
-	sched := schedule()
 	cpuBefore := sampleCPU(ctx, db)
 	if o.CPUProfile != nil {
 		if err := pprof.StartCPUProfile(o.CPUProfile); err != nil {
 			return rep, fmt.Errorf("cpu profile: %w", err)
 		}
 	}
-
-	res := loadgen.OpenLoop(ctx, func(i int) time.Duration {
-		if i >= len(work) {
-			return o.Duration // no release left to offer: stop
-		}
-		return sched(i)
-	}, o.Duration, o.MaxInFlight, func(ctx context.Context, i int) error { return offer(ctx, work[i]) }, nil)
+	res := offer(o.Duration, work)
 	if o.CPUProfile != nil {
 		pprof.StopCPUProfile()
 	}
@@ -199,9 +191,9 @@ func Run(ctx context.Context, db *store.DB, o Options) (Report, error) {
 		rep.CPUPerTxUS = (rep.GoCPUSeconds + rep.PGCPUSeconds) / float64(rep.Accepted) * 1e6
 		rep.PostingsPerTx = float64(rep.Postings) / float64(rep.Accepted)
 	}
-	rep.Latency = summarize(lat)
+	rep.Latency = loadgen.Summarize(lat)
 	for _, l := range bySecond {
-		rep.P99BySecond = append(rep.P99BySecond, math.Round(summarize(l).P99*10)/10)
+		rep.P99BySecond = append(rep.P99BySecond, math.Round(loadgen.Summarize(l).P99*10)/10)
 	}
 	after := svc.Stats()
 	rep.Stats = ledger.Stats{Batches: after.Batches - before.Batches, Commands: after.Commands - before.Commands,
@@ -314,8 +306,6 @@ func parallel(ctx context.Context, n int, fn func(i int) error) error {
 	wg.Wait()
 	return firstErr
 }
-
-func summarize(lat []time.Duration) Latency { return loadgen.Summarize(lat) }
 
 func bytesPerTx(ctx context.Context, db *store.DB) float64 {
 	var bytes, n int64
