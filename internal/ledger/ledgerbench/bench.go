@@ -59,6 +59,7 @@ type Report struct {
 	MaxBatch        int     `json:"max_batch"`
 	DurationSeconds float64 `json:"duration_s"`
 	WarmupSeconds   float64 `json:"warmup_s,omitempty"`
+	WarmupOffered   int     `json:"warmup_offered,omitempty"` // releases offered during the warm-up, not measured
 	Contracts       int     `json:"contracts"`
 	Offered         int     `json:"offered"`
 	OfferedRate     float64 `json:"offered_per_s"`
@@ -91,6 +92,9 @@ type Report struct {
 func Run(ctx context.Context, db *store.DB, o Options) (Report, error) {
 	if o.Rate <= 0 || o.Duration <= 0 {
 		return Report{}, fmt.Errorf("rate and duration must be positive")
+	}
+	if o.Warmup < 0 {
+		return Report{}, fmt.Errorf("warmup must not be negative")
 	}
 	if o.Arrival == "" {
 		o.Arrival = "fixed"
@@ -151,6 +155,7 @@ func Run(ctx context.Context, db *store.DB, o Options) (Report, error) {
 	if o.Warmup > 0 {
 		warm := offer(o.Warmup, work)
 		work = work[warm.Offered+warm.Dropped:] // the loop's index counts both
+		rep.WarmupOffered = warm.Offered
 		postings.Store(0)
 		before = svc.Stats()
 		o.Log("warm-up: %d releases in %s (%d errors), not measured", warm.Offered, o.Warmup, warm.Errors)

@@ -39,3 +39,38 @@ func TestOpenLoopRun(t *testing.T) {
 		}
 	})
 }
+
+// TestWarmupIsNotMeasured: the warm-up's releases are neither counted nor
+// offered again (a reused release would be refused as already released).
+func TestWarmupIsNotMeasured(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		rep, err := ledgerbench.Run(context.Background(), db, ledgerbench.Options{Rate: 200, Duration: time.Second,
+			Warmup: 500 * time.Millisecond, Log: t.Logf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Errors != 0 || rep.Violations != 0 || rep.Offered < 199 || rep.Offered > 200 || rep.Accepted != rep.Offered ||
+			rep.WarmupSeconds != 0.5 {
+			t.Fatalf("offered %d accepted %d errors %d (%v) violations %d warm-up %.1fs; want 200 measured, none failed",
+				rep.Offered, rep.Accepted, rep.Errors, rep.FirstErrors, rep.Violations, rep.WarmupSeconds)
+		}
+		var releases int
+		if err := db.QueryRow(context.Background(), `SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'release'`).
+			Scan(&releases); err != nil {
+			t.Fatal(err)
+		}
+		if rep.WarmupOffered < 99 || releases != rep.WarmupOffered+rep.Accepted {
+			t.Fatalf("%d releases journaled, warm-up offered %d and %d measured: a release was offered twice",
+				releases, rep.WarmupOffered, rep.Accepted)
+		}
+	})
+}
+
+func TestRunRefusesBadOptions(t *testing.T) {
+	db := storetest.SQLite(t)
+	for _, o := range []ledgerbench.Options{{Rate: 0, Duration: time.Second}, {Rate: 10, Duration: time.Second, Warmup: -time.Second}} {
+		if _, err := ledgerbench.Run(context.Background(), db, o); err == nil {
+			t.Errorf("options %+v accepted", o)
+		}
+	}
+}
